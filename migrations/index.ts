@@ -1,0 +1,7 @@
+import { CreateLogins1795446369766 } from './1795446369766-CreateLogins';
+
+/**
+ * Every migration, in order. Listed explicitly (not globbed) so the app, the CLI, scripts and Jest
+ * load exactly the same set; a test checks that every file in this folder is listed here.
+ */
+export const ALL_MIGRATIONS: Function[] = [CreateLogins1795446369766];

@@ -1,0 +1,44 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuthModule } from './core/auth/auth.module';
+import { APP_CONFIG, type RuntimeConfig } from './core/config/runtime-config';
+import { dataSourceOptions } from './core/database/data-source-options';
+import { AllExceptionsFilter } from './core/errors/all-exceptions.filter';
+import { HealthController } from './core/health/health.controller';
+import { ApiValidationPipe } from './core/http/validation.pipe';
+import { IdentityModule } from './modules/identity/identity.module';
+
+@Global()
+@Module({})
+class ConfigModule {
+  static register(config: RuntimeConfig): DynamicModule {
+    return { module: ConfigModule, providers: [{ provide: APP_CONFIG, useValue: config }], exports: [APP_CONFIG] };
+  }
+}
+
+@Module({})
+export class AppModule {
+  static register(config: RuntimeConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.register(config),
+        TypeOrmModule.forRoot({
+          ...dataSourceOptions({ url: config.databaseUrl, poolSize: config.poolSize }),
+          // The embedded database always migrates at start; a real server only when asked to.
+          migrationsRun: config.embedded || config.env.MIGRATIONS_RUN,
+          retryAttempts: config.env.NODE_ENV === 'test' ? 1 : 10,
+          retryDelay: 2000,
+        }),
+        AuthModule,
+        IdentityModule,
+      ],
+      controllers: [HealthController],
+      providers: [
+        { provide: APP_FILTER, useClass: AllExceptionsFilter },
+        { provide: APP_PIPE, useClass: ApiValidationPipe },
+      ],
+    };
+  }
+}

@@ -1,0 +1,28 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import { ExtractJwt, Strategy } from 'passport-jwt';
+import { APP_CONFIG, type RuntimeConfig } from '../config/runtime-config';
+import { ACTOR_RESOLVER, type ActorResolver, type TokenClaims } from './roles';
+
+export const TOKEN_ISSUER = 'asset-registry';
+
+@Injectable()
+export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+  constructor(
+    @Inject(APP_CONFIG) config: RuntimeConfig,
+    @Inject(ACTOR_RESOLVER) private readonly resolver: ActorResolver,
+  ) {
+    super({
+      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      secretOrKey: config.jwtSecret,
+      algorithms: ['HS256'],
+      issuer: TOKEN_ISSUER,
+      ignoreExpiration: false,
+    });
+  }
+
+  async validate(claims: TokenClaims) {
+    // null -> passport answers "unauthorized": login gone, disabled, or token older than the last password change.
+    return (await this.resolver.resolve(claims)) ?? false;
+  }
+}

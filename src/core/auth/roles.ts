@@ -1,0 +1,38 @@
+export const ROLES = [
+  'secretariat',
+  'holder_a',
+  'holder_b',
+  'verifier',
+  'trading_participant',
+  'prtr_filer',
+  'prtr_local_gov',
+  'prtr_ministry',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Who is calling: resolved from a verified token on every authenticated request. */
+export interface Actor {
+  /** The login's internal id (uuid). */
+  id: string;
+  /** The login ID the user types. */
+  loginId: string;
+  role: Role;
+  mustChangePassword: boolean;
+  targetHolderId: string | null;
+  verifierId: string | null;
+  tradingParticipantId: string | null;
+}
+
+export interface TokenClaims {
+  sub: string;
+  lid: string;
+  role: Role;
+  /** Token version: bumped on every password change, so older tokens stop working. */
+  tv: number;
+}
+
+/** Implemented by the identity module: turns verified claims into the current actor, or null. */
+export interface ActorResolver {
+  resolve(claims: TokenClaims): Promise<Actor | null>;
+}
+export const ACTOR_RESOLVER = Symbol('ACTOR_RESOLVER');

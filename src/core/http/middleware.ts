@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import { Logger } from '@nestjs/common';
+import { requestContext } from '../logging/request-context';
+import { sendError } from '../errors/error-response';
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+/** Gives every request an id (the caller's X-Request-Id when well-formed) used in logs and errors. */
+export function requestIdMiddleware(req: Request, res: Response, next: NextFunction) {
+  const incoming = req.headers['x-request-id'];
+  const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+  (req as Request & { id: string }).id = id;
+  res.setHeader('X-Request-Id', id);
+  requestContext.run({ requestId: id }, () => next());
+}
+
+const accessLogger = new Logger('HTTP');
+
+/** One log line per request, written when the response is finished. */
+export function accessLogMiddleware(req: Request, res: Response, next: NextFunction) {
+  const started = process.hrtime.bigint();
+  res.on('finish', () => {
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    const entry = {
+      msg: 'request',
+      method: req.method,
+      path: req.originalUrl.split('?')[0],
+      status: res.statusCode,
+      ms: Math.round(ms * 10) / 10,
+    };
+    if (res.statusCode >= 500) accessLogger.warn(entry);
+    else accessLogger.log(entry);
+  });
+  next();
+}
+
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+const ACCEPTED_TYPES = ['application/json', 'multipart/form-data'];
+
+/** A request that carries a body must say it is JSON (or a multipart upload). */
+export function contentTypeMiddleware(req: Request, res: Response, next: NextFunction) {
+  if (!BODY_METHODS.has(req.method)) return next();
+  const length = req.headers['content-length'];
+  const hasBody = (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
+  if (!hasBody) return next();
+  const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  if (ACCEPTED_TYPES.includes(type) || type.endsWith('+json')) return next();
+  return sendError(req, res, 'UNSUPPORTED_MEDIA_TYPE', { contentType: type || null, accepted: ACCEPTED_TYPES });
+}
+
+/** Turns body-parser failures into the API's error format. Must be registered right after the parser. */
+export function bodyParserErrorMiddleware(err: unknown, req: Request, res: Response, next: NextFunction) {
+  if (!err) return next();
+  const e = err as { type?: string; limit?: number; length?: number };
+  switch (e.type) {
+    case 'entity.parse.failed':
+      return sendError(req, res, 'MALFORMED_JSON', {});
+    case 'entity.too.large':
+      return sendError(req, res, 'PAYLOAD_TOO_LARGE', { limitBytes: e.limit });
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return sendError(req, res, 'UNSUPPORTED_MEDIA_TYPE', {});
+    case 'request.aborted':
+    case 'request.size.invalid':
+    case 'stream.encoding.set':
+      return sendError(req, res, 'BAD_REQUEST', {});
+    default:
+      return next(err);
+  }
+}

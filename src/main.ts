@@ -1,0 +1,64 @@
+import 'reflect-metadata';
+import { createApp, resolveRuntime } from './app';
+import { ConfigError, loadEnv } from './core/config/env';
+import { JsonLogger } from './core/logging/json-logger';
+
+async function main() {
+  const startedAt = process.hrtime.bigint();
+  let env;
+  try {
+    env = loadEnv();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\nSee config/example.env for the settings.\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+  const logger = new JsonLogger(env.LOG_LEVEL);
+  const { config, embedded } = await resolveRuntime(env);
+  const app = await createApp(config, logger);
+  await app.listen(env.PORT, env.HOST);
+  const server = app.getHttpServer();
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : env.PORT;
+  logger.log(
+    {
+      msg: 'registry started',
+      url: `http://localhost:${port}`,
+      docs: `http://localhost:${port}/api/docs`,
+      database: embedded ? `embedded (PGlite in ${embedded.dataDir})` : 'postgresql',
+      bootMs: Math.round(Number(process.hrtime.bigint() - startedAt) / 1e6),
+    },
+    'Main',
+  );
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.log({ msg: 'shutting down', signal }, 'Main');
+    const force = setTimeout(() => {
+      logger.error({ msg: 'in-flight requests did not finish in time; exiting' }, 'Main');
+      process.exit(1);
+    }, env.SHUTDOWN_GRACE_MS + 5000);
+    force.unref();
+    try {
+      // Stops accepting connections, waits for in-flight requests, then closes the pool.
+      await app.close();
+      await embedded?.close();
+      logger.log({ msg: 'stopped' }, 'Main');
+      process.exit(0);
+    } catch (error) {
+      logger.error({ msg: 'error while stopping', error: (error as Error).message }, 'Main');
+      process.exit(1);
+    }
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((error) => {
+  process.stderr.write(`registry failed to start: ${error?.stack ?? error}\n`);
+  process.exit(1);
+});

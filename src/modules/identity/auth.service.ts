@@ -1,0 +1,134 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { Actor, ActorResolver, TokenClaims } from '../../core/auth/roles';
+import { APP_CONFIG, type RuntimeConfig } from '../../core/config/runtime-config';
+import { DomainError } from '../../core/errors/domain-error';
+import type { LoginResponse } from './dto/login.dto';
+import { Login } from './entities/login.entity';
+import { LoginAttempt } from './entities/login-attempt.entity';
+import { verifyAgainstDummy, verifyPassword } from './passwords';
+
+export interface ClientInfo {
+  ip: string | null;
+  userAgent: string | null;
+  requestId: string | null;
+}
+
+@Injectable()
+export class AuthService implements ActorResolver {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly jwt: JwtService,
+    @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
+  ) {}
+
+  async login(loginId: string, password: string, client: ClientInfo): Promise<LoginResponse> {
+    const logins = this.db.getRepository(Login);
+    const login = await logins.findOne({ where: { loginId } });
+    if (!login) {
+      await verifyAgainstDummy(password);
+      await this.record(loginId, null, 'invalid_credentials', client);
+      throw new DomainError('INVALID_CREDENTIALS');
+    }
+    const lockedUntil = await this.activeLock(login.id);
+    if (lockedUntil) {
+      await this.record(loginId, login.id, 'locked', client);
+      throw new DomainError('LOGIN_LOCKED', { unlocksAt: lockedUntil.toISOString() });
+    }
+    if (login.status !== 'active') {
+      await verifyAgainstDummy(password);
+      await this.record(loginId, login.id, 'disabled', client);
+      throw new DomainError('INVALID_CREDENTIALS');
+    }
+    if (!(await verifyPassword(login.passwordHash, password))) {
+      const locked = await this.countFailure(login.id);
+      await this.record(loginId, login.id, 'invalid_credentials', client);
+      if (locked) throw new DomainError('LOGIN_LOCKED', { unlocksAt: locked.toISOString() });
+      throw new DomainError('INVALID_CREDENTIALS');
+    }
+    await logins.update({ id: login.id }, { failedAttempts: 0, lockedUntil: null });
+    await this.record(loginId, login.id, 'success', client);
+    return this.issueToken(login);
+  }
+
+  async issueToken(login: Login): Promise<LoginResponse> {
+    const claims: TokenClaims = { sub: login.id, lid: login.loginId, role: login.role, tv: login.tokenVersion };
+    return {
+      accessToken: await this.jwt.signAsync(claims),
+      tokenType: 'Bearer',
+      expiresIn: this.config.env.JWT_EXPIRES_IN_SECONDS,
+      role: login.role,
+      mustChangePassword: this.mustChange(login),
+    };
+  }
+
+  async resolve(claims: TokenClaims): Promise<Actor | null> {
+    if (typeof claims?.sub !== 'string' || !/^[0-9a-f-]{36}$/.test(claims.sub)) return null;
+    const login = await this.db.getRepository(Login).findOne({ where: { id: claims.sub } });
+    if (!login || login.status !== 'active' || login.tokenVersion !== claims.tv || login.role !== claims.role) {
+      return null;
+    }
+    return this.toActor(login);
+  }
+
+  toActor(login: Login): Actor {
+    return {
+      id: login.id,
+      loginId: login.loginId,
+      role: login.role,
+      mustChangePassword: this.mustChange(login),
+      targetHolderId: null,
+      verifierId: null,
+      tradingParticipantId: null,
+    };
+  }
+
+  private mustChange(login: Login): boolean {
+    return login.mustChangePassword && !login.isBootstrap;
+  }
+
+  /** The lock's end if the login is locked now (the database's clock decides). */
+  private async activeLock(id: string): Promise<Date | null> {
+    const rows: { locked_until: Date }[] = await this.db.query(
+      `SELECT locked_until FROM logins WHERE id = $1 AND locked_until > now()`,
+      [id],
+    );
+    return rows[0]?.locked_until ?? null;
+  }
+
+  /** Counts a failure atomically; returns the lock's end when this failure locks the login. */
+  private async countFailure(id: string): Promise<Date | null> {
+    const [rows]: [{ failed_attempts: number; locked_until: Date | null }[], number] = await this.db.query(
+      `UPDATE logins
+          SET failed_attempts = CASE WHEN locked_until IS NOT NULL AND locked_until <= now() THEN 1
+                                     ELSE failed_attempts + 1 END,
+              locked_until = CASE
+                WHEN (CASE WHEN locked_until IS NOT NULL AND locked_until <= now() THEN 1
+                           ELSE failed_attempts + 1 END) >= $2
+                THEN now() + make_interval(mins => $3) ELSE NULL END,
+              updated_at = now()
+        WHERE id = $1
+        RETURNING failed_attempts, locked_until`,
+      [id, this.config.env.LOGIN_MAX_FAILURES, this.config.env.LOGIN_LOCK_MINUTES],
+    );
+    return rows[0]?.locked_until ?? null;
+  }
+
+  private async record(
+    attemptedLoginId: string,
+    loginUuid: string | null,
+    outcome: LoginAttempt['outcome'],
+    client: ClientInfo,
+  ): Promise<void> {
+    await this.db.getRepository(LoginAttempt).insert({
+      attemptedLoginId: attemptedLoginId.slice(0, 128),
+      loginUuid,
+      outcome,
+      clientIp: client.ip?.slice(0, 64) ?? null,
+      userAgent: client.userAgent?.slice(0, 512) ?? null,
+      requestId: client.requestId,
+    });
+  }
+}

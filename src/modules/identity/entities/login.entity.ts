@@ -1,0 +1,56 @@
+import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import type { Role } from '../../../core/auth/roles';
+
+@Entity('logins')
+@Index('uq_logins_login_id', ['loginId'], { unique: true })
+@Check(
+  'ck_logins_role',
+  `"role" IN ('secretariat','holder_a','holder_b','verifier','trading_participant','prtr_filer','prtr_local_gov','prtr_ministry')`,
+)
+@Check('ck_logins_status', `"status" IN ('active','disabled')`)
+@Check('ck_logins_failed_attempts', `"failed_attempts" >= 0`)
+export class Login {
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_logins' })
+  id: string;
+
+  @Column({ name: 'login_id', type: 'varchar', length: 64 })
+  loginId: string;
+
+  @Column({ type: 'varchar', length: 32 })
+  role: Role;
+
+  @Column({ name: 'display_name', type: 'varchar', length: 200 })
+  displayName: string;
+
+  @Column({ name: 'password_hash', type: 'text' })
+  passwordHash: string;
+
+  @Column({ name: 'must_change_password', type: 'boolean', default: true })
+  mustChangePassword: boolean;
+
+  /** Bumped on every password change: tokens carrying an older version are refused. */
+  @Column({ name: 'token_version', type: 'integer', default: 0 })
+  tokenVersion: number;
+
+  @Column({ name: 'failed_attempts', type: 'integer', default: 0 })
+  failedAttempts: number;
+
+  @Column({ name: 'locked_until', type: 'timestamptz', nullable: true })
+  lockedUntil: Date | null;
+
+  /** Created from the operator's bootstrap settings (exempt from the first-login password change). */
+  @Column({ name: 'is_bootstrap', type: 'boolean', default: false })
+  isBootstrap: boolean;
+
+  @Column({ type: 'varchar', length: 16, default: 'active' })
+  status: 'active' | 'disabled';
+
+  @Column({ name: 'password_changed_at', type: 'timestamptz', nullable: true })
+  passwordChangedAt: Date | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}

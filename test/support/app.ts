@@ -1,0 +1,59 @@
+import { randomBytes } from 'node:crypto';
+import type { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import { createApp } from '../../src/app';
+import { loadEnv } from '../../src/core/config/env';
+import type { RuntimeConfig } from '../../src/core/config/runtime-config';
+import { JsonLogger } from '../../src/core/logging/json-logger';
+import { createTestDatabase, type TestDatabase } from './database';
+
+export const BOOTSTRAP_LOGIN = 'secretariat-root';
+export const BOOTSTRAP_PASSWORD = 'Bootstrap-Passw0rd!';
+
+export interface TestApp {
+  app: INestApplication;
+  db: TestDatabase;
+  config: RuntimeConfig;
+  http: () => ReturnType<typeof request>;
+  close(): Promise<void>;
+}
+
+/** The real application (same plumbing as main.ts) on a fresh migrated database. */
+export async function createTestApp(overrides: Record<string, string> = {}): Promise<TestApp> {
+  const db = await createTestDatabase();
+  const env = loadEnv({
+    NODE_ENV: 'test',
+    DATABASE_URL: db.url,
+    JWT_SECRET: randomBytes(32).toString('hex'),
+    LOG_LEVEL: 'error',
+    BOOTSTRAP_SECRETARIAT_LOGIN_ID: BOOTSTRAP_LOGIN,
+    BOOTSTRAP_SECRETARIAT_PASSWORD: BOOTSTRAP_PASSWORD,
+    ...overrides,
+  });
+  const config: RuntimeConfig = {
+    env,
+    databaseUrl: db.url,
+    poolSize: 5,
+    jwtSecret: env.JWT_SECRET!,
+    embedded: false,
+  };
+  const lines: string[] = [];
+  const app = await createApp(config, new JsonLogger('error', (line) => lines.push(line)));
+  await app.init();
+  return {
+    app,
+    db,
+    config,
+    http: () => request(app.getHttpServer()),
+    async close() {
+      await app.close();
+      await db.drop();
+    },
+  };
+}
+
+export async function loginAs(t: TestApp, loginId: string, password: string): Promise<string> {
+  const res = await t.http().post('/api/v1/auth/login').send({ loginId, password });
+  if (res.status !== 200) throw new Error(`login ${loginId} failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.accessToken as string;
+}
