@@ -1,4 +1,4 @@
-import { DynamicModule, Global, Module } from '@nestjs/common';
+import { DynamicModule, Global, Module, Type } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from './core/auth/auth.module';
@@ -19,7 +19,7 @@ class ConfigModule {
 
 @Module({})
 export class AppModule {
-  static register(config: RuntimeConfig): DynamicModule {
+  static register(config: RuntimeConfig, extraModules: Type[] = []): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -33,6 +33,7 @@ export class AppModule {
         }),
         AuthModule,
         IdentityModule,
+        ...extraModules,
       ],
       controllers: [HealthController],
       providers: [

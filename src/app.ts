@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { RequestMethod } from '@nestjs/common';
+import { RequestMethod, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -32,8 +32,12 @@ export async function resolveRuntime(env: Env): Promise<{ config: RuntimeConfig;
 }
 
 /** Builds the HTTP application with all the plumbing; used by main.ts and by the e2e tests alike. */
-export async function createApp(config: RuntimeConfig, logger = new JsonLogger(config.env.LOG_LEVEL)) {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config), {
+export async function createApp(
+  config: RuntimeConfig,
+  logger = new JsonLogger(config.env.LOG_LEVEL),
+  extraModules: Type[] = [],
+) {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config, extraModules), {
     bodyParser: false,
     logger,
     abortOnError: false,

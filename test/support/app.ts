@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { INestApplication } from '@nestjs/common';
+import type { INestApplication, Type } from '@nestjs/common';
 import request from 'supertest';
 import { createApp } from '../../src/app';
 import { loadEnv } from '../../src/core/config/env';
@@ -14,12 +14,14 @@ export interface TestApp {
   app: INestApplication;
   db: TestDatabase;
   config: RuntimeConfig;
+  /** The error log lines the app wrote (JSON). */
+  logs: string[];
   http: () => ReturnType<typeof request>;
   close(): Promise<void>;
 }
 
 /** The real application (same plumbing as main.ts) on a fresh migrated database. */
-export async function createTestApp(overrides: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(overrides: Record<string, string> = {}, extraModules: Type[] = []): Promise<TestApp> {
   const db = await createTestDatabase();
   const env = loadEnv({
     NODE_ENV: 'test',
@@ -38,12 +40,13 @@ export async function createTestApp(overrides: Record<string, string> = {}): Pro
     embedded: false,
   };
   const lines: string[] = [];
-  const app = await createApp(config, new JsonLogger('error', (line) => lines.push(line)));
+  const app = await createApp(config, new JsonLogger('error', (line) => lines.push(line)), extraModules);
   await app.init();
   return {
     app,
     db,
     config,
+    logs: lines,
     http: () => request(app.getHttpServer()),
     async close() {
       await app.close();

@@ -37,7 +37,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       if (status === 404 && /^Cannot [A-Z]+ /.test(exception.message)) {
-        return sendError(req, res, 'ROUTE_NOT_FOUND', { method: req.method, path: req.path });
+        return sendError(req, res, 'ROUTE_NOT_FOUND', { method: req.method, path: req.originalUrl.split('?')[0] });
       }
       const code = STATUS_CODES[status];
       if (code) return sendError(req, res, code, {});

@@ -1,0 +1,114 @@
+import { Controller, Get, Module, Post } from '@nestjs/common';
+import { Public } from '../../src/core/auth/permissions';
+import { createTestApp, type TestApp } from '../support/app';
+
+@Controller('test-faults')
+class FaultController {
+  @Get('boom')
+  @Public()
+  boom(): never {
+    throw new Error('secret internal detail: password=hunter2 at /srv/app.js:12');
+  }
+
+  @Post('no-rule')
+  unclassified() {
+    return { reached: true };
+  }
+}
+@Module({ controllers: [FaultController] })
+class FaultModule {}
+
+describe('HTTP plumbing (over HTTP)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ BODY_LIMIT_BYTES: '2048' }, [FaultModule]);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('GET /health checks the database', async () => {
+    const res = await t.http().get('/health').expect(200);
+    expect(res.body).toEqual({ status: 'ok', database: { mode: 'postgresql', latencyMs: expect.any(Number) } });
+  });
+
+  it('serves the OpenAPI document and the docs page', async () => {
+    const doc = await t.http().get('/api/openapi.json').expect(200);
+    expect(doc.body.openapi).toMatch(/^3\./);
+    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/health', '/api/v1/auth/login', '/api/v1/auth/me']));
+    const page = await t.http().get('/api/docs/').expect(200);
+    expect(page.text).toMatch(/swagger/i);
+  });
+
+  it('malformed JSON -> 400 MALFORMED_JSON in the error format, with a request id', async () => {
+    const res = await t.http().post('/api/v1/auth/login').set('Content-Type', 'application/json').send('{"loginId": "a",');
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ code: 'MALFORMED_JSON', message: expect.any(String), details: {}, requestId: expect.any(String) });
+    expect(res.headers['x-request-id']).toBe(res.body.requestId);
+  });
+
+  it('unknown fields -> 400 VALIDATION_FAILED naming the fields', async () => {
+    const res = await t.http().post('/api/v1/auth/login').send({ loginId: 'a', password: 'b', isAdmin: true });
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('VALIDATION_FAILED');
+    expect(res.body.details.fields).toEqual([{ field: 'isAdmin', problems: [expect.stringMatching(/should not exist/)] }]);
+  });
+
+  it('wrong types and a non-object body -> 400 VALIDATION_FAILED', async () => {
+    const wrong = await t.http().post('/api/v1/auth/login').send({ loginId: 42, password: ['x'] });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.details.fields.map((f: { field: string }) => f.field).sort()).toEqual(['loginId', 'password']);
+    const array = await t.http().post('/api/v1/auth/login').set('Content-Type', 'application/json').send('[1,2]');
+    expect(array.status).toBe(400);
+    expect(array.body.code).toBe('VALIDATION_FAILED');
+    const empty = await t.http().post('/api/v1/auth/login');
+    expect(empty.status).toBe(400);
+    expect(empty.body.code).toBe('VALIDATION_FAILED');
+  });
+
+  it('a body over the limit -> 413 PAYLOAD_TOO_LARGE', async () => {
+    const res = await t.http().post('/api/v1/auth/login').send({ loginId: 'a', password: 'x'.repeat(5000) });
+    expect(res.status).toBe(413);
+    expect(res.body.code).toBe('PAYLOAD_TOO_LARGE');
+    expect(res.body.details).toEqual({ limitBytes: 2048 });
+  });
+
+  it('a body that is not JSON -> 415', async () => {
+    const res = await t.http().post('/api/v1/auth/login').set('Content-Type', 'text/plain').send('loginId=a');
+    expect(res.status).toBe(415);
+    expect(res.body.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  it('unknown route -> 404 JSON', async () => {
+    const res = await t.http().get('/api/v1/no-such-thing');
+    expect(res.status).toBe(404);
+    expect(res.body).toMatchObject({ code: 'ROUTE_NOT_FOUND', details: { method: 'GET', path: '/api/v1/no-such-thing' } });
+  });
+
+  it('an unexpected fault -> 500 with a request id and no internals; logged with the same id', async () => {
+    const res = await t.http().get('/api/v1/test-faults/boom').set('X-Request-Id', 'req-fault-1');
+    expect(res.status).toBe(500);
+    expect(res.body).toEqual({ code: 'INTERNAL_ERROR', message: expect.any(String), details: {}, requestId: 'req-fault-1' });
+    expect(JSON.stringify(res.body)).not.toMatch(/hunter2|app\.js|secret/);
+    const logged = t.logs.map((l) => JSON.parse(l)).find((l) => l.requestId === 'req-fault-1' && l.msg === 'unhandled error');
+    expect(logged).toMatchObject({ level: 'error', error: expect.stringContaining('secret internal detail') });
+  });
+
+  it('a route without an access rule is refused to everybody (fails closed)', async () => {
+    const res = await t.http().post('/api/v1/test-faults/no-rule').send({});
+    expect(res.status).toBe(403);
+    expect(res.body.code).toBe('FORBIDDEN');
+  });
+
+  it('messages are Japanese by default and English on request', async () => {
+    const ja = await t.http().get('/api/v1/nowhere');
+    expect(ja.body.message).toMatch(/[\u3040-\u30ff\u4e00-\u9faf]/);
+    const en = await t.http().get('/api/v1/nowhere').set('Accept-Language', 'en-US,en;q=0.9');
+    expect(en.body.message).toBe('No such route.');
+  });
+
+  it('a malformed X-Request-Id is replaced by a generated one', async () => {
+    const res = await t.http().get('/health').set('X-Request-Id', 'bad id with spaces<script>');
+    expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
