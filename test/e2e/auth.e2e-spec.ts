@@ -47,10 +47,10 @@ describe('login and tokens (over HTTP)', () => {
 
   it('locks a login after the configured failures, refuses even the right password, then unlocks', async () => {
     await t.db.dataSource.query(
-      `INSERT INTO logins (login_id, role, display_name, password_hash, must_change_password) VALUES ('V0001', 'verifier', '検証機関', $1, false)`,
-      [await hashPassword('Verifier-Pass-1')],
+      `INSERT INTO logins (login_id, role, display_name, password_hash, must_change_password) VALUES ('M0001', 'prtr_ministry', '経済産業省', $1, false)`,
+      [await hashPassword('Ministry-Pass-1')],
     );
-    const bad = () => t.http().post('/api/v1/auth/login').send({ loginId: 'V0001', password: 'nope-nope-nope' });
+    const bad = () => t.http().post('/api/v1/auth/login').send({ loginId: 'M0001', password: 'nope-nope-nope' });
     expect((await bad()).status).toBe(401);
     expect((await bad()).status).toBe(401);
     const third = await bad();
@@ -60,14 +60,14 @@ describe('login and tokens (over HTTP)', () => {
     expect(unlocksAt).toBeGreaterThan(Date.now() + 14 * 60_000);
     expect(unlocksAt).toBeLessThan(Date.now() + 16 * 60_000);
 
-    const right = await t.http().post('/api/v1/auth/login').send({ loginId: 'V0001', password: 'Verifier-Pass-1' });
+    const right = await t.http().post('/api/v1/auth/login').send({ loginId: 'M0001', password: 'Ministry-Pass-1' });
     expect(right.status).toBe(423);
-    expect(await attempts('V0001')).toEqual(['invalid_credentials', 'invalid_credentials', 'invalid_credentials', 'locked']);
+    expect(await attempts('M0001')).toEqual(['invalid_credentials', 'invalid_credentials', 'invalid_credentials', 'locked']);
 
     // the lock runs out (moved into the past rather than waiting 15 minutes)
-    await t.db.dataSource.query(`UPDATE logins SET locked_until = now() - interval '1 second' WHERE login_id = 'V0001'`);
+    await t.db.dataSource.query(`UPDATE logins SET locked_until = now() - interval '1 second' WHERE login_id = 'M0001'`);
     expect((await bad()).status).toBe(401); // counting restarts at 1
-    await loginAs(t, 'V0001', 'Verifier-Pass-1');
+    await loginAs(t, 'M0001', 'Ministry-Pass-1');
   });
 
   it('refuses tampered, foreign-signed, expired and missing tokens with 401', async () => {

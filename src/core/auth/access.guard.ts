@@ -29,7 +29,8 @@ export class AccessGuard extends AuthGuard('jwt') {
     const ctx = requestContext.get();
     if (ctx) ctx.loginId = actor.loginId;
     if (actor.mustChangePassword && !rule.duringPasswordChange) {
-      throw new DomainError('PASSWORD_CHANGE_REQUIRED');
+      // Login B cannot change its own password: its login A sets it (DOMAIN.md §6).
+      throw new DomainError('PASSWORD_CHANGE_REQUIRED', actor.role === 'holder_b' ? { changedBy: 'holder_a' } : {});
     }
     if (!rule.roles.includes(actor.role)) throw new DomainError('FORBIDDEN');
     return true;

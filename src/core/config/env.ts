@@ -125,6 +125,19 @@ export class Env {
   @Max(24 * 60)
   LOGIN_LOCK_MINUTES = 15;
 
+  /** Anonymous applications accepted per client address and window. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  APPLICATION_RATE_LIMIT = 10;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86400)
+  APPLICATION_RATE_WINDOW_SECONDS = 600;
+
   /** Grace period for in-flight requests at shutdown, in milliseconds. */
   @Transform(toInt)
   @IsInt()

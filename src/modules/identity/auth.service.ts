@@ -79,9 +79,9 @@ export class AuthService implements ActorResolver {
       loginId: login.loginId,
       role: login.role,
       mustChangePassword: this.mustChange(login),
-      targetHolderId: null,
-      verifierId: null,
-      tradingParticipantId: null,
+      targetHolderId: login.targetHolderId,
+      verifierId: login.verifierId,
+      tradingParticipantId: login.tradingParticipantId,
     };
   }
 

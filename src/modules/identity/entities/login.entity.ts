@@ -1,4 +1,17 @@
-import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+import { TargetHolder } from './target-holder.entity';
+import { TradingParticipant } from './trading-participant.entity';
+import { Verifier } from './verifier.entity';
 import type { Role } from '../../../core/auth/roles';
 
 @Entity('logins')
@@ -9,6 +22,12 @@ import type { Role } from '../../../core/auth/roles';
 )
 @Check('ck_logins_status', `"status" IN ('active','disabled')`)
 @Check('ck_logins_failed_attempts', `"failed_attempts" >= 0`)
+@Check('ck_logins_holder', `("role" IN ('holder_a','holder_b')) = ("target_holder_id" IS NOT NULL)`)
+@Check('ck_logins_verifier', `("role" = 'verifier') = ("verifier_id" IS NOT NULL)`)
+@Check('ck_logins_trading_participant', `("role" = 'trading_participant') = ("trading_participant_id" IS NOT NULL)`)
+@Index('uq_logins_holder_role', ['targetHolderId', 'role'], { unique: true, where: '"target_holder_id" IS NOT NULL' })
+@Index('uq_logins_trading_participant', ['tradingParticipantId'], { unique: true, where: '"trading_participant_id" IS NOT NULL' })
+@Index('ix_logins_verifier', ['verifierId'])
 export class Login {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_logins' })
   id: string;
@@ -47,6 +66,24 @@ export class Login {
 
   @Column({ name: 'password_changed_at', type: 'timestamptz', nullable: true })
   passwordChangedAt: Date | null;
+
+  @ManyToOne(() => TargetHolder, { nullable: true, onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'target_holder_id', foreignKeyConstraintName: 'fk_logins_target_holder' })
+  targetHolder?: TargetHolder | null;
+  @Column({ name: 'target_holder_id', type: 'uuid', nullable: true })
+  targetHolderId: string | null;
+
+  @ManyToOne(() => Verifier, { nullable: true, onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'verifier_id', foreignKeyConstraintName: 'fk_logins_verifier' })
+  verifier?: Verifier | null;
+  @Column({ name: 'verifier_id', type: 'uuid', nullable: true })
+  verifierId: string | null;
+
+  @ManyToOne(() => TradingParticipant, { nullable: true, onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'trading_participant_id', foreignKeyConstraintName: 'fk_logins_trading_participant' })
+  tradingParticipant?: TradingParticipant | null;
+  @Column({ name: 'trading_participant_id', type: 'uuid', nullable: true })
+  tradingParticipantId: string | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

@@ -1,0 +1,69 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { DomainError } from '../errors/domain-error';
+
+export class PageQuery {
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z0-9_-]{1,200}$/)
+  cursor?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+interface CursorKey {
+  at: string;
+  id: string;
+}
+
+function decodeCursor(cursor: string): CursorKey {
+  try {
+    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as CursorKey;
+    if (typeof key.at === 'string' && !Number.isNaN(Date.parse(key.at)) && /^[0-9a-f-]{36}$/.test(key.id)) return key;
+  } catch {
+    /* fall through */
+  }
+  throw new DomainError('VALIDATION_FAILED', { fields: [{ field: 'cursor', problems: ['cursor is not valid'] }] });
+}
+
+/**
+ * Keyset pagination, newest first, on (timestamp column, id): stable under inserts, no OFFSET.
+ * `timeColumn` and `idColumn` are qualified column names such as `a.submitted_at`.
+ */
+export async function paginate<E extends ObjectLiteral>(
+  qb: SelectQueryBuilder<E>,
+  page: PageQuery,
+  keys: { timeColumn: string; idColumn: string; time: (e: E) => Date; id: (e: E) => string },
+): Promise<Page<E>> {
+  const limit = page.limit ?? 20;
+  if (page.cursor) {
+    const key = decodeCursor(page.cursor);
+    qb.andWhere(`(${keys.timeColumn}, ${keys.idColumn}) < (:cursorAt, :cursorId)`, { cursorAt: key.at, cursorId: key.id });
+  }
+  const rows = await qb
+    .orderBy(keys.timeColumn, 'DESC')
+    .addOrderBy(keys.idColumn, 'DESC')
+    .take(limit + 1)
+    .getMany();
+  const items = rows.slice(0, limit);
+  const last = items[items.length - 1];
+  const nextCursor =
+    rows.length > limit && last
+      ? Buffer.from(JSON.stringify({ at: keys.time(last).toISOString(), id: keys.id(last) })).toString('base64url')
+      : null;
+  return { items, nextCursor };
+}

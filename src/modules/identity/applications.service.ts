@@ -1,0 +1,340 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { Actor } from '../../core/auth/roles';
+import { DomainError } from '../../core/errors/domain-error';
+import { paginate, type Page } from '../../core/http/pagination';
+import { LedgerService } from '../ledger/ledger.service';
+import { NotificationsService } from '../notifications/notifications.service';
+import type { ContactChangeDto } from './dto/contact-change.dto';
+import type {
+  ApplicationDetail,
+  ApplicationListQuery,
+  ApplicationSummary,
+  RegistrationApproved,
+  TradingParticipantCreated,
+} from './dto/decisions.dto';
+import type { RegistrationApplicationDto, TradingParticipantApplicationDto } from './dto/registration.dto';
+import { Application, type ApplicationKind } from './entities/application.entity';
+import { TargetHolder } from './entities/target-holder.entity';
+import { TradingParticipant } from './entities/trading-participant.entity';
+import { LoginsService } from './logins.service';
+
+const pad = (n: string | number, width: number) => String(n).padStart(width, '0');
+
+/** Maps a contact-change body onto the holder's columns. */
+export const CONTACT_FIELDS = {
+  company: 'contactCompany',
+  department: 'contactDepartment',
+  title: 'contactTitle',
+  name: 'contactName',
+  nameKana: 'contactNameKana',
+  postalCode: 'contactPostalCode',
+  address: 'contactAddress',
+  phone: 'contactPhone',
+  fax: 'contactFax',
+  emailA: 'contactEmailA',
+  emailB: 'contactEmailB',
+  disclosureConsent: 'disclosureConsent',
+} as const satisfies Record<string, keyof TargetHolder>;
+
+/**
+ * Applications the secretariat decides: ASSET registration, trading-participant registration and
+ * contact changes. Each decision is one transaction on the locked application row.
+ */
+@Injectable()
+export class ApplicationsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly logins: LoginsService,
+    private readonly ledger: LedgerService,
+    private readonly notifications: NotificationsService,
+  ) {}
+
+  // ---- submission -------------------------------------------------------------------------
+
+  async submitRegistration(dto: RegistrationApplicationDto, clientIp: string | null) {
+    const names = [dto.representative.name, ...(dto.coBusinesses ?? []).map((c) => c.name)];
+    if (!names.includes(dto.contact.company)) {
+      throw new DomainError('CONTACT_COMPANY_NOT_A_PARTICIPANT', {
+        fields: [{ field: 'contact.company', problems: ['代表事業者名または共同事業者名と一致しません (must match the representative or a co-business)'] }],
+        allowed: names,
+      });
+    }
+    const body = { ...dto, coBusinesses: dto.coBusinesses ?? [] };
+    return this.submit('registration', body, `${dto.representative.name} / ${dto.facility.name}`, clientIp, null, null);
+  }
+
+  async submitTradingParticipant(dto: TradingParticipantApplicationDto, clientIp: string | null) {
+    return this.submit('trading_participant', { ...dto }, dto.name, clientIp, null, null);
+  }
+
+  async submitContactChange(actor: Actor, dto: ContactChangeDto) {
+    if (dto.legalName !== undefined) throw new DomainError('LEGAL_NAME_CHANGE_NEEDS_FORM');
+    const holder = await this.db.getRepository(TargetHolder).findOneByOrFail({ id: actor.targetHolderId! });
+    const changes = Object.fromEntries(
+      Object.entries(dto.changes ?? {}).filter(
+        ([key, value]) => value !== undefined && holder[CONTACT_FIELDS[key as keyof typeof CONTACT_FIELDS]] !== value,
+      ),
+    );
+    if (!Object.keys(changes).length) throw new DomainError('NO_CHANGES');
+    if (changes.company !== undefined) {
+      const names = [holder.representativeName, ...holder.coBusinesses.map((c) => c.name)];
+      if (!names.includes(changes.company as string)) {
+        throw new DomainError('CONTACT_COMPANY_NOT_A_PARTICIPANT', { allowed: names });
+      }
+    }
+    return this.submit('contact_change', { changes }, `${holder.holderNumber} ${holder.representativeName}`, null, actor.id, holder.id);
+  }
+
+  private async submit(
+    kind: ApplicationKind,
+    body: Record<string, unknown>,
+    summary: string,
+    clientIp: string | null,
+    submittedBy: string | null,
+    targetHolderId: string | null,
+  ): Promise<{ id: string; status: 'submitted' }> {
+    const result = await this.db.getRepository(Application).insert({
+      kind,
+      body: JSON.parse(JSON.stringify(body)),
+      summary: summary.slice(0, 300),
+      clientIp: clientIp?.slice(0, 64) ?? null,
+      submittedBy,
+      targetHolderId,
+    });
+    return { id: result.identifiers[0].id as string, status: 'submitted' };
+  }
+
+  // ---- reading ----------------------------------------------------------------------------
+
+  /** Secretariat: all of a kind. Login A (contact changes only): its own holder's. */
+  async list(kind: ApplicationKind, query: ApplicationListQuery, actor: Actor): Promise<Page<ApplicationSummary>> {
+    const qb = this.db.getRepository(Application).createQueryBuilder('a').where('a.kind = :kind', { kind });
+    if (query.status) qb.andWhere('a.status = :status', { status: query.status });
+    if (actor.role !== 'secretariat') qb.andWhere('a.target_holder_id = :holder', { holder: actor.targetHolderId });
+    const page = await paginate(qb, query, {
+      timeColumn: 'a.submitted_at',
+      idColumn: 'a.id',
+      time: (a) => a.submittedAt,
+      id: (a) => a.id,
+    });
+    return { items: page.items.map(toSummary), nextCursor: page.nextCursor };
+  }
+
+  async get(kind: ApplicationKind, id: string, actor: Actor): Promise<ApplicationDetail> {
+    const app = await this.db.getRepository(Application).findOne({ where: { id, kind } });
+    if (!app || (actor.role !== 'secretariat' && app.targetHolderId !== actor.targetHolderId)) {
+      throw new DomainError('APPLICATION_NOT_FOUND');
+    }
+    return { ...toSummary(app), body: app.body };
+  }
+
+  // ---- decisions --------------------------------------------------------------------------
+
+  /** Approves a registration: holder, compliance account, logins A and B, notice — all or nothing. */
+  async approveRegistration(id: string, actor: Actor): Promise<RegistrationApproved> {
+    const prepared = await this.logins.prepare(2);
+    return this.decide('registration', id, async (m, app) => {
+      const body = app.body as unknown as RegistrationApplicationDto;
+      const [{ n }] = await m.query(`SELECT nextval('holder_number_seq') AS n`);
+      const holderNumber = `T${pad(n, 5)}`;
+      const holder = await m.save(
+        m.create(TargetHolder, {
+          holderNumber,
+          representativeName: body.representative.name,
+          representativeNameKana: body.representative.nameKana,
+          representativePersonName: body.representative.representativeName,
+          representativePersonNameKana: body.representative.representativeNameKana,
+          coBusinesses: body.coBusinesses ?? [],
+          contactCompany: body.contact.company,
+          contactDepartment: body.contact.department,
+          contactTitle: body.contact.title,
+          contactName: body.contact.name,
+          contactNameKana: body.contact.nameKana,
+          contactPostalCode: body.contact.postalCode,
+          contactAddress: body.contact.address,
+          contactPhone: body.contact.phone,
+          contactFax: body.contact.fax ?? null,
+          contactEmailA: body.contact.emailA,
+          contactEmailB: body.contact.emailB ?? null,
+          disclosureConsent: body.disclosureConsent,
+          facilityName: body.facility.name,
+          facilityNameKana: body.facility.nameKana,
+          facilityAddress: body.facility.address,
+          facilityType: body.facility.type,
+          participationForm: body.participationForm,
+          accountName: body.accountName,
+          inTokyoOrSaitamaScheme: body.inTokyoOrSaitamaScheme,
+        }),
+      );
+      const account = await this.ledger.openAccount(m, { type: 'compliance', name: body.accountName, targetHolderId: holder.id });
+      const name = `${body.representative.name} ${body.facility.name}`.slice(0, 190);
+      const logins = [
+        await this.logins.insert(m, { loginId: `${holderNumber}A`, role: 'holder_a', displayName: `${name} (A)`, targetHolderId: holder.id }, prepared[0]),
+        await this.logins.insert(m, { loginId: `${holderNumber}B`, role: 'holder_b', displayName: `${name} (B)`, targetHolderId: holder.id }, prepared[1]),
+      ];
+      await this.notifications.enqueue(m, {
+        event: 'registration.approved',
+        recipients: [body.contact.emailA],
+        subject: '【ASSET】登録申請が承認されました / Your registration was approved',
+        body:
+          `${body.representative.name} ${body.contact.name} 様\n\n登録申請が承認されました。\n` +
+          `目標保有者番号: ${holderNumber}\n遵守口座番号: ${account.accountNumber}\n` +
+          `ログインID: ${logins.map((l) => l.loginId).join(', ')}\n` +
+          `初期パスワードは事務局から別途お知らせします。初回ログイン時に変更してください。\n\n` +
+          `Your registration was approved. Holder ${holderNumber}, compliance account ${account.accountNumber}, ` +
+          `logins ${logins.map((l) => l.loginId).join(', ')}. The initial passwords reach you separately from the secretariat.`,
+        subjectType: 'target_holder',
+        subjectId: holder.id,
+      });
+      return {
+        result: { targetHolderId: holder.id, holderNumber, accountNumber: account.accountNumber, logins },
+        link: { targetHolderId: holder.id },
+      };
+    }, actor);
+  }
+
+  async approveTradingParticipant(id: string, actor: Actor): Promise<TradingParticipantCreated> {
+    const [prepared] = await this.logins.prepare(1);
+    return this.decide('trading_participant', id, async (m, app) => {
+      const created = await this.createTradingParticipant(m, app.body as unknown as TradingParticipantApplicationDto, prepared);
+      return { result: created, link: { tradingParticipantId: created.tradingParticipantId } };
+    }, actor);
+  }
+
+  /** The secretariat registers a trading participant directly (no application). */
+  async registerTradingParticipant(dto: TradingParticipantApplicationDto): Promise<TradingParticipantCreated> {
+    const [prepared] = await this.logins.prepare(1);
+    return this.db.transaction((m) => this.createTradingParticipant(m, dto, prepared));
+  }
+
+  private async createTradingParticipant(
+    m: EntityManager,
+    dto: TradingParticipantApplicationDto,
+    prepared: { password: string; hash: string },
+  ): Promise<TradingParticipantCreated> {
+    const [{ n }] = await m.query(`SELECT nextval('participant_number_seq') AS n`);
+    const participantNumber = `P${pad(n, 5)}`;
+    const participant = await m.save(
+      m.create(TradingParticipant, {
+        participantNumber,
+        name: dto.name,
+        nameKana: dto.nameKana,
+        accountName: dto.accountName,
+        contactDepartment: dto.contact.department,
+        contactName: dto.contact.name,
+        contactNameKana: dto.contact.nameKana,
+        contactPostalCode: dto.contact.postalCode,
+        contactAddress: dto.contact.address,
+        contactPhone: dto.contact.phone,
+        contactEmail: dto.contact.email,
+        disclosureConsent: dto.disclosureConsent,
+      }),
+    );
+    const account = await this.ledger.openAccount(m, { type: 'holding', name: dto.accountName, tradingParticipantId: participant.id });
+    const login = await this.logins.insert(
+      m,
+      { loginId: participantNumber, role: 'trading_participant', displayName: dto.name, tradingParticipantId: participant.id },
+      prepared,
+    );
+    await this.notifications.enqueue(m, {
+      event: 'trading_participant.registered',
+      recipients: [dto.contact.email],
+      subject: '【ASSET】取引参加者として登録されました / Registered as a trading participant',
+      body:
+        `${dto.name} ${dto.contact.name} 様\n\n取引参加者として登録されました。\n取引口座番号: ${account.accountNumber}\nログインID: ${login.loginId}\n` +
+        `初期パスワードは事務局から別途お知らせします。\n\nRegistered as trading participant ${participantNumber}; holding account ${account.accountNumber}; login ${login.loginId}.`,
+      subjectType: 'trading_participant',
+      subjectId: participant.id,
+    });
+    return { tradingParticipantId: participant.id, participantNumber, accountNumber: account.accountNumber, logins: [login] };
+  }
+
+  async approveContactChange(id: string, actor: Actor): Promise<ApplicationDetail> {
+    await this.decide('contact_change', id, async (m, app) => {
+      const holder = await m.findOneOrFail(TargetHolder, { where: { id: app.targetHolderId! }, lock: { mode: 'pessimistic_write' } });
+      const changes = (app.body as { changes: Record<string, unknown> }).changes;
+      for (const [key, value] of Object.entries(changes)) {
+        (holder as unknown as Record<string, unknown>)[CONTACT_FIELDS[key as keyof typeof CONTACT_FIELDS]] = value;
+      }
+      await m.save(holder);
+      await this.notifications.enqueue(m, {
+        event: 'contact_change.approved',
+        recipients: [holder.contactEmailA],
+        subject: '【ASSET】連絡先変更申請が承認されました / Contact change approved',
+        body: `連絡先変更申請（${app.id}）が承認され、登録内容を更新しました。\n\nYour contact-change application ${app.id} was approved and applied.`,
+        subjectType: 'application',
+        subjectId: app.id,
+      });
+      return { result: undefined, link: {} };
+    }, actor);
+    return this.get('contact_change', id, actor);
+  }
+
+  async reject(kind: ApplicationKind, id: string, reason: string, actor: Actor): Promise<ApplicationDetail> {
+    await this.decide(kind, id, async (m, app) => {
+      await this.notifications.enqueue(m, {
+        event: `${kind}.rejected`,
+        recipients: [await this.applicantEmail(m, app)],
+        subject: '【ASSET】申請が却下されました / Your application was rejected',
+        body: `申請（${app.id}）は却下されました。\n理由: ${reason}\n\nYour application ${app.id} was rejected. Reason: ${reason}`,
+        subjectType: 'application',
+        subjectId: app.id,
+      });
+      return { result: undefined, link: {}, rejectionReason: reason };
+    }, actor);
+    return this.get(kind, id, actor);
+  }
+
+  private async applicantEmail(m: EntityManager, app: Application): Promise<string | undefined> {
+    const body = app.body as Record<string, any>;
+    if (app.kind === 'registration') return body.contact?.emailA;
+    if (app.kind === 'trading_participant') return body.contact?.email;
+    return (await m.findOneBy(TargetHolder, { id: app.targetHolderId! }))?.contactEmailA;
+  }
+
+  /** Locks the submitted application, runs the decision's effect, records the decision. */
+  private async decide<T>(
+    kind: ApplicationKind,
+    id: string,
+    effect: (
+      m: EntityManager,
+      app: Application,
+    ) => Promise<{ result: T; link: { targetHolderId?: string; tradingParticipantId?: string }; rejectionReason?: string }>,
+    actor: Actor,
+  ): Promise<T> {
+    return this.db.transaction(async (m) => {
+      const app = await m.findOne(Application, { where: { id, kind }, lock: { mode: 'pessimistic_write' } });
+      if (!app) throw new DomainError('APPLICATION_NOT_FOUND');
+      if (app.status !== 'submitted') throw new DomainError('APPLICATION_ALREADY_DECIDED', { status: app.status });
+      const { result, link, rejectionReason } = await effect(m, app);
+      await m.update(
+        Application,
+        { id },
+        {
+          status: rejectionReason ? 'rejected' : 'approved',
+          rejectionReason: rejectionReason ?? null,
+          decidedAt: () => 'now()',
+          decidedBy: actor.id,
+          ...link,
+        } as Record<string, unknown>,
+      );
+      return result;
+    });
+  }
+}
+
+function toSummary(a: Application): ApplicationSummary {
+  return {
+    id: a.id,
+    kind: a.kind,
+    status: a.status,
+    summary: a.summary,
+    submittedAt: a.submittedAt.toISOString(),
+    decidedAt: a.decidedAt ? a.decidedAt.toISOString() : null,
+    rejectionReason: a.rejectionReason,
+    targetHolderId: a.targetHolderId,
+    tradingParticipantId: a.tradingParticipantId,
+  };
+}

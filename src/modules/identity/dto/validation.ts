@@ -1,0 +1,40 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsEmail, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+
+/** Readings (フリガナ) in hiragana; the long-vowel mark and spaces allowed. */
+export const HIRAGANA = /^[\u3041-\u3096\u309D\u309Eー\u3000 ]+$/;
+export const POSTAL_CODE = /^[0-9]{3}-[0-9]{4}$/;
+/** Japanese phone and fax numbers: 03-1234-5678, 090-1234-5678, or the digits alone. */
+export const PHONE = /^(0[0-9]{1,4}-[0-9]{1,4}-[0-9]{3,4}|0[0-9]{9,10})$/;
+
+export const Text = (max: number, example?: string) =>
+  applyDecorators(ApiProperty({ maxLength: max, example }), IsString(), IsNotEmpty(), MaxLength(max));
+export const OptionalText = (max: number, example?: string) =>
+  applyDecorators(ApiPropertyOptional({ maxLength: max, example }), IsOptional(), IsString(), IsNotEmpty(), MaxLength(max));
+export const Kana = (max: number, example?: string) =>
+  applyDecorators(
+    Text(max, example),
+    Matches(HIRAGANA, { message: '$property はひらがなで入力してください (hiragana only)' }),
+  );
+export const PostalCode = () =>
+  applyDecorators(
+    ApiProperty({ example: '123-4567' }),
+    IsString(),
+    Matches(POSTAL_CODE, { message: '$property は NNN-NNNN の形式で入力してください (format NNN-NNNN)' }),
+  );
+export const Phone = (optional = false) =>
+  applyDecorators(
+    optional ? ApiPropertyOptional({ example: '03-1234-5679' }) : ApiProperty({ example: '03-1234-5678' }),
+    ...(optional ? [IsOptional()] : []),
+    IsString(),
+    Matches(PHONE, { message: '$property は電話番号の形式で入力してください (e.g. 03-1234-5678)' }),
+  );
+export const Email = (optional = false) =>
+  applyDecorators(
+    optional ? ApiPropertyOptional({ example: 'kankyo@example.co.jp' }) : ApiProperty({ example: 'taro@example.co.jp' }),
+    ...(optional ? [IsOptional()] : []),
+    IsString(),
+    MaxLength(254),
+    IsEmail({}, { message: '$property はメールアドレスの形式で入力してください (not an email address)' }),
+  );

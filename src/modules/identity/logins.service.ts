@@ -1,0 +1,126 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { Actor, Role } from '../../core/auth/roles';
+import { DomainError } from '../../core/errors/domain-error';
+import { NotificationsService } from '../notifications/notifications.service';
+import type { IssuedLogin } from './dto/decisions.dto';
+import { Login } from './entities/login.entity';
+import { TargetHolder } from './entities/target-holder.entity';
+import { generatePassword, hashPassword, passwordProblems, verifyPassword } from './passwords';
+
+export interface PreparedLogin {
+  password: string;
+  hash: string;
+}
+
+export interface NewLogin {
+  loginId: string;
+  role: Role;
+  displayName: string;
+  targetHolderId?: string;
+  verifierId?: string;
+  tradingParticipantId?: string;
+}
+
+@Injectable()
+export class LoginsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly notifications: NotificationsService,
+  ) {}
+
+  /** Hashing is slow on purpose: done before a transaction opens, not inside it. */
+  async prepare(count: number): Promise<PreparedLogin[]> {
+    return Promise.all(
+      Array.from({ length: count }, async () => {
+        const password = generatePassword();
+        return { password, hash: await hashPassword(password) };
+      }),
+    );
+  }
+
+  /** Inserts a login with an initial password that must be changed at first login. */
+  async insert(m: EntityManager, login: NewLogin, prepared: PreparedLogin): Promise<IssuedLogin> {
+    await m.insert(Login, {
+      loginId: login.loginId,
+      role: login.role,
+      displayName: login.displayName,
+      passwordHash: prepared.hash,
+      mustChangePassword: true,
+      targetHolderId: login.targetHolderId ?? null,
+      verifierId: login.verifierId ?? null,
+      tradingParticipantId: login.tradingParticipantId ?? null,
+    });
+    return { loginId: login.loginId, role: login.role, initialPassword: prepared.password };
+  }
+
+  /**
+   * PUT /logins/{loginId}/password. A login changes its own password with the current one; login A
+   * also sets its login B's (no current password needed); login B changes nothing.
+   */
+  async changePassword(actor: Actor, loginId: string, currentPassword: string | undefined, newPassword: string) {
+    const target = await this.db.getRepository(Login).findOne({ where: { loginId } });
+    const isSelf = target?.id === actor.id;
+    const isOwnB =
+      !!target && actor.role === 'holder_a' && target.role === 'holder_b' && target.targetHolderId === actor.targetHolderId;
+    if (!target || (!isSelf && !isOwnB && actor.role !== 'secretariat')) throw new DomainError('LOGIN_NOT_FOUND');
+    if (actor.role === 'holder_b' || (!isSelf && !isOwnB)) {
+      // B changes nothing (its login A does); the secretariat resets rather than chooses others' passwords.
+      throw new DomainError('FORBIDDEN', { hint: actor.role === 'holder_b' ? 'login A changes the password of login B' : 'use password-reset' });
+    }
+    if (!isSelf && actor.mustChangePassword) throw new DomainError('PASSWORD_CHANGE_REQUIRED');
+    if (isSelf) {
+      if (!currentPassword || !(await verifyPassword(target.passwordHash, currentPassword))) {
+        throw new DomainError('CURRENT_PASSWORD_INCORRECT');
+      }
+    }
+    const problems = passwordProblems(newPassword, target.loginId);
+    if (await verifyPassword(target.passwordHash, newPassword)) {
+      problems.push('現在のパスワードと異なるものにしてください (must differ from the current password)');
+    }
+    if (problems.length) throw new DomainError('VALIDATION_FAILED', { fields: [{ field: 'newPassword', problems }] });
+    const hash = await hashPassword(newPassword);
+    await this.db.transaction(async (m) => {
+      await m.query(
+        `UPDATE logins SET password_hash = $2, must_change_password = false, token_version = token_version + 1,
+                failed_attempts = 0, locked_until = NULL, password_changed_at = now(), updated_at = now()
+          WHERE id = $1`,
+        [target.id, hash],
+      );
+      await this.notifyPasswordChange(m, target);
+    });
+  }
+
+  /** POST /logins/{loginId}/password-reset (secretariat): a new initial password, shown once. */
+  async resetPassword(actor: Actor, loginId: string): Promise<{ loginId: string; initialPassword: string }> {
+    const target = await this.db.getRepository(Login).findOne({ where: { loginId } });
+    if (!target) throw new DomainError('LOGIN_NOT_FOUND');
+    const [prepared] = await this.prepare(1);
+    await this.db.transaction(async (m) => {
+      await m.query(
+        `UPDATE logins SET password_hash = $2, must_change_password = true, is_bootstrap = false,
+                token_version = token_version + 1, failed_attempts = 0, locked_until = NULL,
+                password_changed_at = now(), updated_at = now()
+          WHERE id = $1`,
+        [target.id, prepared.hash],
+      );
+      await this.notifyPasswordChange(m, target, actor.loginId);
+    });
+    return { loginId: target.loginId, initialPassword: prepared.password };
+  }
+
+  private async notifyPasswordChange(m: EntityManager, login: Login, resetBy?: string) {
+    if (!login.targetHolderId) return;
+    const holder = await m.findOneByOrFail(TargetHolder, { id: login.targetHolderId });
+    const what = resetBy ? '事務局によりパスワードが初期化されました' : 'パスワードが変更されました';
+    await this.notifications.enqueue(m, {
+      event: resetBy ? 'login.password_reset' : 'login.password_changed',
+      recipients: [holder.contactEmailA], // password notices go to A only
+      subject: `【ASSET】${what}（${login.loginId}） / Password ${resetBy ? 'reset' : 'changed'}`,
+      body: `ログインID ${login.loginId} の${what}。\nお心当たりのない場合は事務局へご連絡ください。\n\nThe password of login ${login.loginId} was ${resetBy ? 'reset by the secretariat' : 'changed'}. If this was not you, contact the secretariat.`,
+      subjectType: 'login',
+      subjectId: login.id,
+    });
+  }
+}

@@ -1,0 +1,4 @@
+import { Account } from './account.entity';
+
+export { Account };
+export const LEDGER_ENTITIES = [Account];

@@ -1,0 +1,4 @@
+import { Notification } from './notification.entity';
+
+export { Notification };
+export const NOTIFICATION_ENTITIES = [Notification];
