@@ -30,6 +30,8 @@ export async function createTestApp(overrides: Record<string, string> = {}, extr
     LOG_LEVEL: 'error',
     BOOTSTRAP_SECRETARIAT_LOGIN_ID: BOOTSTRAP_LOGIN,
     BOOTSTRAP_SECRETARIAT_PASSWORD: BOOTSTRAP_PASSWORD,
+    // the factories submit many applications from one address; the rate-limit test sets its own
+    APPLICATION_RATE_LIMIT: '100000',
     ...overrides,
   });
   const config: RuntimeConfig = {

@@ -1,0 +1,168 @@
+import { createTestApp, type TestApp } from '../support/app';
+import { registeredRoutes } from '../support/routes';
+import { activatedHolder, activatedParticipant, activatedVerifier, auth, secretariatToken } from '../factories/identity';
+
+/**
+ * Every route the application registers, against every kind of caller. The list of routes is read
+ * from the running application: a route added without a row here fails the test.
+ */
+const ACTORS = ['anonymous', 'secretariat', 'holder_a', 'holder_b', 'other_holder_a', 'verifier_assigned', 'verifier_unassigned', 'trading_participant'] as const;
+type ActorName = (typeof ACTORS)[number];
+type Expect = Record<ActorName, number>;
+
+interface Fixture {
+  holderId: string;
+  holderB: string;
+  contactChangeId: string;
+}
+interface Row {
+  /** Builds the concrete request: path with parameters filled in, and a body. */
+  request: (f: Fixture) => { path: string; body?: object };
+  expect: Expect;
+  /** Allowance routes: login B must get 403 (checked separately below). */
+  allowance?: boolean;
+}
+
+const NO_ID = '00000000-0000-4000-8000-000000000000';
+const all = (status: number): Expect => Object.fromEntries(ACTORS.map((a) => [a, status])) as Expect;
+/** Only these roles pass; everybody else logged in gets 403, anonymous 401. */
+const only = (allowed: Partial<Expect>): Expect => ({ ...all(403), anonymous: 401, ...allowed });
+const secretariatOnly = (status: number) => only({ secretariat: status });
+
+const MATRIX: Record<string, Row> = {
+  'GET /health': { request: () => ({ path: '/health' }), expect: all(200) },
+  'ALL /health': { request: () => ({ path: '/health', body: {} }), expect: all(404) }, // probed with POST
+  'GET /api/openapi.json': { request: () => ({ path: '/api/openapi.json' }), expect: all(200) },
+  'GET /api/openapi.yaml': { request: () => ({ path: '/api/openapi.yaml' }), expect: all(200) },
+  'GET /api/docs': { request: () => ({ path: '/api/docs' }), expect: all(200) },
+  'GET /api/docs/': { request: () => ({ path: '/api/docs/' }), expect: all(200) },
+  'GET /api/docs/index.html': { request: () => ({ path: '/api/docs/index.html' }), expect: all(200) },
+  // registered by the Swagger module, but swagger-ui-dist ships no LICENSE file to serve
+  'GET /api/docs/LICENSE': { request: () => ({ path: '/api/docs/LICENSE' }), expect: all(404) },
+  'GET /api/docs/swagger-ui-init.js': { request: () => ({ path: '/api/docs/swagger-ui-init.js' }), expect: all(200) },
+  'GET /api/docs/docs/swagger-ui-init.js': { request: () => ({ path: '/api/docs/docs/swagger-ui-init.js' }), expect: all(200) },
+
+  // Nest's catch-all: unknown routes answer 404 ROUTE_NOT_FOUND (probed with POST)
+  'ALL *path': { request: () => ({ path: '/api/v1/no-such-route', body: {} }), expect: all(404) },
+
+  'POST /api/v1/auth/login': { request: () => ({ path: '/api/v1/auth/login', body: {} }), expect: all(400) },
+  'GET /api/v1/auth/me': { request: () => ({ path: '/api/v1/auth/me' }), expect: { ...all(200), anonymous: 401 } },
+  'PUT /api/v1/logins/:loginId/password': {
+    // a too-weak new password: reaching validation (400) proves access; nothing changes
+    request: (f) => ({ path: `/api/v1/logins/${f.holderB}/password`, body: { newPassword: 'weak' } }),
+    expect: { anonymous: 401, secretariat: 403, holder_a: 400, holder_b: 403, other_holder_a: 404, verifier_assigned: 404, verifier_unassigned: 404, trading_participant: 404 },
+  },
+  'POST /api/v1/logins/:loginId/password-reset': {
+    request: () => ({ path: '/api/v1/logins/NO-SUCH-LOGIN/password-reset' }),
+    expect: secretariatOnly(404),
+  },
+
+  'POST /api/v1/registration-applications': { request: () => ({ path: '/api/v1/registration-applications', body: {} }), expect: all(400) },
+  'GET /api/v1/registration-applications': { request: () => ({ path: '/api/v1/registration-applications' }), expect: secretariatOnly(200) },
+  'GET /api/v1/registration-applications/:id': { request: () => ({ path: `/api/v1/registration-applications/${NO_ID}` }), expect: secretariatOnly(404) },
+  'POST /api/v1/registration-applications/:id/approve': { request: () => ({ path: `/api/v1/registration-applications/${NO_ID}/approve` }), expect: secretariatOnly(404) },
+  'POST /api/v1/registration-applications/:id/reject': { request: () => ({ path: `/api/v1/registration-applications/${NO_ID}/reject`, body: { reason: '不備' } }), expect: secretariatOnly(404) },
+
+  'POST /api/v1/trading-participant-applications': { request: () => ({ path: '/api/v1/trading-participant-applications', body: {} }), expect: all(400) },
+  'GET /api/v1/trading-participant-applications': { request: () => ({ path: '/api/v1/trading-participant-applications' }), expect: secretariatOnly(200) },
+  'GET /api/v1/trading-participant-applications/:id': { request: () => ({ path: `/api/v1/trading-participant-applications/${NO_ID}` }), expect: secretariatOnly(404) },
+  'POST /api/v1/trading-participant-applications/:id/approve': { request: () => ({ path: `/api/v1/trading-participant-applications/${NO_ID}/approve` }), expect: secretariatOnly(404) },
+  'POST /api/v1/trading-participant-applications/:id/reject': { request: () => ({ path: `/api/v1/trading-participant-applications/${NO_ID}/reject`, body: { reason: '不備' } }), expect: secretariatOnly(404) },
+  'POST /api/v1/trading-participants': { request: () => ({ path: '/api/v1/trading-participants', body: {} }), expect: secretariatOnly(400) },
+
+  'POST /api/v1/contact-change-applications': {
+    request: () => ({ path: '/api/v1/contact-change-applications', body: {} }),
+    expect: only({ holder_a: 400, other_holder_a: 400 }),
+  },
+  'GET /api/v1/contact-change-applications': {
+    request: () => ({ path: '/api/v1/contact-change-applications' }),
+    expect: only({ secretariat: 200, holder_a: 200, other_holder_a: 200 }),
+  },
+  'GET /api/v1/contact-change-applications/:id': {
+    request: (f) => ({ path: `/api/v1/contact-change-applications/${f.contactChangeId}` }),
+    expect: only({ secretariat: 200, holder_a: 200, other_holder_a: 404 }),
+  },
+  'POST /api/v1/contact-change-applications/:id/approve': { request: () => ({ path: `/api/v1/contact-change-applications/${NO_ID}/approve` }), expect: secretariatOnly(404) },
+  'POST /api/v1/contact-change-applications/:id/reject': { request: () => ({ path: `/api/v1/contact-change-applications/${NO_ID}/reject`, body: { reason: '不備' } }), expect: secretariatOnly(404) },
+
+  'GET /api/v1/target-holders': {
+    request: () => ({ path: '/api/v1/target-holders' }),
+    expect: only({ secretariat: 200, holder_a: 200, holder_b: 200, other_holder_a: 200, verifier_assigned: 200, verifier_unassigned: 200 }),
+  },
+  'GET /api/v1/target-holders/:id': {
+    request: (f) => ({ path: `/api/v1/target-holders/${f.holderId}` }),
+    expect: only({ secretariat: 200, holder_a: 200, holder_b: 200, other_holder_a: 404, verifier_assigned: 200, verifier_unassigned: 404 }),
+  },
+  'PUT /api/v1/target-holders/:id/verifier': { request: (f) => ({ path: `/api/v1/target-holders/${f.holderId}/verifier`, body: {} }), expect: secretariatOnly(400) },
+  'POST /api/v1/verifiers': { request: () => ({ path: '/api/v1/verifiers', body: {} }), expect: secretariatOnly(400) },
+  'GET /api/v1/verifiers': { request: () => ({ path: '/api/v1/verifiers' }), expect: secretariatOnly(200) },
+
+  'GET /api/v1/contact-list': {
+    request: () => ({ path: '/api/v1/contact-list' }),
+    expect: only({ secretariat: 200, holder_a: 200, other_holder_a: 200, trading_participant: 200 }),
+    allowance: true,
+  },
+};
+
+describe('access matrix: every route x every role', () => {
+  let t: TestApp;
+  let tokens: Record<ActorName, string | undefined>;
+  let fixture: Fixture;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    const sec = await secretariatToken(t);
+    const holder = await activatedHolder(t, sec);
+    const other = await activatedHolder(t, sec);
+    const assigned = await activatedVerifier(t, sec);
+    const unassigned = await activatedVerifier(t, sec);
+    await t.http().put(`/api/v1/target-holders/${holder.id}/verifier`).set(auth(sec)).send({ verifierId: assigned.id }).expect(200);
+    const participant = await activatedParticipant(t, sec);
+    const change = await t.http().post('/api/v1/contact-change-applications').set(auth(holder.a.token!)).send({ changes: { title: '課長' } }).expect(201);
+    tokens = {
+      anonymous: undefined,
+      secretariat: sec,
+      holder_a: holder.a.token,
+      holder_b: holder.b.token,
+      other_holder_a: other.a.token,
+      verifier_assigned: assigned.token,
+      verifier_unassigned: unassigned.token,
+      trading_participant: participant.token,
+    };
+    fixture = { holderId: holder.id, holderB: holder.b.loginId, contactChangeId: change.body.id };
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('classifies every registered route, and no route that does not exist', () => {
+    const registered = registeredRoutes(t.app);
+    expect(registered.filter((r) => !(r in MATRIX))).toEqual([]);
+    expect(Object.keys(MATRIX).filter((r) => !registered.includes(r))).toEqual([]);
+    // reported in the closing note
+    process.stdout.write(`access matrix: ${registered.length} routes x ${ACTORS.length} callers\n`);
+  });
+
+  it.each(Object.keys(MATRIX))('%s', async (route) => {
+    const row = MATRIX[route];
+    const [method, template] = route.split(' ');
+    const { path, body } = row.request(fixture);
+    if (!template.includes('*')) expect(path.startsWith(template.split('/:')[0])).toBe(true);
+    const got: Partial<Expect> = {};
+    for (const actor of ACTORS) {
+      const verb = (method === 'ALL' ? 'post' : method.toLowerCase()) as 'get' | 'post' | 'put';
+      let req = t.http()[verb](path);
+      if (tokens[actor]) req = req.set(auth(tokens[actor]!));
+      const res = body !== undefined ? await req.send(body) : await req;
+      got[actor] = res.status;
+      if (res.status >= 400 && !path.startsWith('/api/docs')) expect(res.body.code).toMatch(/^[A-Z_]+$/);
+    }
+    expect(got).toEqual(row.expect);
+  });
+
+  it('refuses login B on every allowance route with 403', () => {
+    const allowance = Object.entries(MATRIX).filter(([, row]) => row.allowance);
+    expect(allowance.length).toBeGreaterThan(0);
+    for (const [, row] of allowance) expect(row.expect.holder_b).toBe(403);
+  });
+});
