@@ -18,6 +18,9 @@ const started = Date.now();
 log('[test] building (the process tests start the compiled registry)…');
 const build = spawnSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
+log('[test] type-checking the tests too (Jest transpiles without checking)…');
+const typecheck = spawnSync('npx', ['--no-install', 'tsc', '-p', 'tsconfig.json', '--noEmit'], { cwd: root, stdio: 'inherit' });
+if (typecheck.status !== 0) process.exit(typecheck.status ?? 1);
 
 let url = process.env.TEST_DATABASE_URL;
 let cluster;

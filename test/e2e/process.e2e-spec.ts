@@ -30,7 +30,7 @@ describe('the registry process', () => {
     expect((await fetch(`${url}/health`)).status).toBe(200);
     const doc = await fetch(`${url}/api/openapi.json`);
     expect(doc.status).toBe(200);
-    expect((await doc.json()).openapi).toMatch(/^3\./);
+    expect(((await doc.json()) as { openapi: string }).openapi).toMatch(/^3\./);
     expect((await fetch(`${url}/api/docs/`)).status).toBe(200);
 
     const printed = /loginId:\s+(\S+)\n\s+password:\s+(\S+)/.exec(first.output());
@@ -49,7 +49,7 @@ describe('the registry process', () => {
       });
     const firstLogin = await login(url);
     expect(firstLogin.status).toBe(200);
-    const { accessToken } = await firstLogin.json();
+    const { accessToken } = (await firstLogin.json()) as { accessToken: string };
     expect((await stop(first)).code).toBe(0);
 
     const second = start({ DATA_DIR: dataDir });
@@ -116,7 +116,7 @@ describe('the registry process', () => {
         BOOTSTRAP_SECRETARIAT_PASSWORD: 'Operator-Set-Passw0rd',
       });
       const url = await r.ready;
-      const health = await (await fetch(`${url}/health`)).json();
+      const health = (await (await fetch(`${url}/health`)).json()) as { database: { mode: string } };
       expect(health.database.mode).toBe('postgresql');
       const res = await fetch(`${url}/api/v1/auth/login`, {
         method: 'POST',

@@ -1,11 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import type { INestApplication } from '@nestjs/common';
-import request from 'supertest';
-import { createApp } from '../../src/app';
-import { loadEnv } from '../../src/core/config/env';
-import { JsonLogger } from '../../src/core/logging/json-logger';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { BOOTSTRAP_LOGIN, BOOTSTRAP_PASSWORD } from '../support/app';
+import { BOOTSTRAP_LOGIN, BOOTSTRAP_PASSWORD, createTestApp, type TestApp } from '../support/app';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { startCluster } = require('../../scripts/pg-cluster.cjs');
 
@@ -15,35 +8,20 @@ const { startCluster } = require('../../scripts/pg-cluster.cjs');
  */
 describe('database outage and recovery', () => {
   let cluster: { url: string; stop(mode?: string): void; start(): void; destroy(): void };
-  let db: TestDatabase;
-  let app: INestApplication;
+  let t: TestApp;
 
   beforeAll(async () => {
     cluster = await startCluster();
-    db = await createTestDatabase({ server: cluster.url });
-    const env = loadEnv({
-      NODE_ENV: 'test',
-      DATABASE_URL: db.url,
-      JWT_SECRET: randomBytes(32).toString('hex'),
-      LOG_LEVEL: 'error',
-      BOOTSTRAP_SECRETARIAT_LOGIN_ID: BOOTSTRAP_LOGIN,
-      BOOTSTRAP_SECRETARIAT_PASSWORD: BOOTSTRAP_PASSWORD,
-    });
-    app = await createApp(
-      { env, databaseUrl: db.url, poolSize: 4, jwtSecret: env.JWT_SECRET!, embedded: false },
-      new JsonLogger('error', () => {}),
-    );
-    await app.init();
+    t = await createTestApp({}, [], { server: cluster.url });
   }, 120_000);
 
   afterAll(async () => {
-    await app?.close().catch(() => {});
-    await db?.drop().catch(() => {});
+    await t?.close().catch(() => {});
     cluster?.destroy();
   });
 
   it('answers 503 while the database is down and recovers when it returns', async () => {
-    const http = () => request(app.getHttpServer());
+    const http = t.http;
     await http().get('/health').expect(200);
     const token = (await http().post('/api/v1/auth/login').send({ loginId: BOOTSTRAP_LOGIN, password: BOOTSTRAP_PASSWORD }).expect(200))
       .body.accessToken;

@@ -21,8 +21,12 @@ export interface TestApp {
 }
 
 /** The real application (same plumbing as main.ts) on a fresh migrated database. */
-export async function createTestApp(overrides: Record<string, string> = {}, extraModules: Type[] = []): Promise<TestApp> {
-  const db = await createTestDatabase();
+export async function createTestApp(
+  overrides: Record<string, string> = {},
+  extraModules: Type[] = [],
+  options: { server?: string } = {},
+): Promise<TestApp> {
+  const db = await createTestDatabase({ server: options.server });
   const env = loadEnv({
     NODE_ENV: 'test',
     DATABASE_URL: db.url,

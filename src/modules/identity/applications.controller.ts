@@ -1,11 +1,12 @@
-import { Body, Controller, Get, HttpCode, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query, Req, type Type } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { CurrentActor, Permit, Public } from '../../core/auth/permissions';
-import type { Actor } from '../../core/auth/roles';
+import type { Actor, Role } from '../../core/auth/roles';
 import { UuidParam } from '../../core/http/params';
 import { RateLimited } from '../../core/http/rate-limit';
 import { ApplicationsService } from './applications.service';
+import type { ApplicationKind } from './entities/application.entity';
 import { ContactChangeDto } from './dto/contact-change.dto';
 import {
   ApplicationCreated,
@@ -17,11 +18,47 @@ import {
 } from './dto/decisions.dto';
 import { RegistrationApplicationDto, TradingParticipantApplicationDto } from './dto/registration.dto';
 
+/**
+ * The routes every kind of application shares: list, view, reject (secretariat; `readers` may also
+ * list and view, scoped by the service to their own holder). Approval differs per kind.
+ */
+function DecisionRoutes(kind: ApplicationKind, readers: Role[] = ['secretariat']): Type<{ applications: ApplicationsService }> {
+  abstract class Routes {
+    constructor(readonly applications: ApplicationsService) {}
+
+    @Get()
+    @Permit(...readers)
+    @ApiOperation({ summary: 'List (paged, newest first; filter by status)' })
+    list(@Query() query: ApplicationListQuery, @CurrentActor() actor: Actor) {
+      return this.applications.list(kind, query, actor);
+    }
+
+    @Get(':id')
+    @Permit(...readers)
+    @ApiOkResponse({ type: ApplicationDetail })
+    get(@UuidParam('id', 'APPLICATION_NOT_FOUND') id: string, @CurrentActor() actor: Actor) {
+      return this.applications.get(kind, id, actor);
+    }
+
+    @Post(':id/reject')
+    @HttpCode(200)
+    @Permit('secretariat')
+    @ApiOperation({ summary: 'Reject with a reason (notified to the applicant)' })
+    @ApiOkResponse({ type: ApplicationDetail })
+    reject(@UuidParam('id', 'APPLICATION_NOT_FOUND') id: string, @Body() body: RejectDto, @CurrentActor() actor: Actor) {
+      return this.applications.reject(kind, id, body.reason, actor);
+    }
+  }
+  return Routes as unknown as Type<{ applications: ApplicationsService }>;
+}
+
 @ApiTags('registration applications / 登録申請')
 @ApiBearerAuth()
 @Controller('registration-applications')
-export class RegistrationApplicationsController {
-  constructor(private readonly applications: ApplicationsService) {}
+export class RegistrationApplicationsController extends DecisionRoutes('registration') {
+  constructor(applications: ApplicationsService) {
+    super(applications);
+  }
 
   @Post()
   @Public()
@@ -32,20 +69,6 @@ export class RegistrationApplicationsController {
     return this.applications.submitRegistration(body, req.ip ?? null);
   }
 
-  @Get()
-  @Permit('secretariat')
-  @ApiOperation({ summary: 'List registration applications (paged, newest first)' })
-  list(@Query() query: ApplicationListQuery, @CurrentActor() actor: Actor) {
-    return this.applications.list('registration', query, actor);
-  }
-
-  @Get(':id')
-  @Permit('secretariat')
-  @ApiOkResponse({ type: ApplicationDetail })
-  get(@UuidParam('id', 'APPLICATION_NOT_FOUND') id: string, @CurrentActor() actor: Actor) {
-    return this.applications.get('registration', id, actor);
-  }
-
   @Post(':id/approve')
   @HttpCode(200)
   @Permit('secretariat')
@@ -54,21 +77,15 @@ export class RegistrationApplicationsController {
   approve(@UuidParam('id', 'APPLICATION_NOT_FOUND') id: string, @CurrentActor() actor: Actor) {
     return this.applications.approveRegistration(id, actor);
   }
-
-  @Post(':id/reject')
-  @HttpCode(200)
-  @Permit('secretariat')
-  @ApiOkResponse({ type: ApplicationDetail })
-  reject(@UuidParam('id', 'APPLICATION_NOT_FOUND') id: string, @Body() body: RejectDto, @CurrentActor() actor: Actor) {
-    return this.applications.reject('registration', id, body.reason, actor);
-  }
 }
 
 @ApiTags('trading participants / 取引参加者')
 @ApiBearerAuth()
 @Controller('trading-participant-applications')
-export class TradingParticipantApplicationsController {
-  constructor(private readonly applications: ApplicationsService) {}
+export class TradingParticipantApplicationsController extends DecisionRoutes('trading_participant') {
+  constructor(applications: ApplicationsService) {
+    super(applications);
+  }
 
   @Post()
   @Public()
@@ -79,19 +96,6 @@ export class TradingParticipantApplicationsController {
     return this.applications.submitTradingParticipant(body, req.ip ?? null);
   }
 
-  @Get()
-  @Permit('secretariat')
-  list(@Query() query: ApplicationListQuery, @CurrentActor() actor: Actor) {
-    return this.applications.list('trading_participant', query, actor);
-  }
-
-  @Get(':id')
-  @Permit('secretariat')
-  @ApiOkResponse({ type: ApplicationDetail })
-  get(@UuidParam('id', 'APPLICATION_NOT_FOUND') id: string, @CurrentActor() actor: Actor) {
-    return this.applications.get('trading_participant', id, actor);
-  }
-
   @Post(':id/approve')
   @HttpCode(200)
   @Permit('secretariat')
@@ -99,14 +103,6 @@ export class TradingParticipantApplicationsController {
   @ApiOkResponse({ type: TradingParticipantCreated })
   approve(@UuidParam('id', 'APPLICATION_NOT_FOUND') id: string, @CurrentActor() actor: Actor) {
     return this.applications.approveTradingParticipant(id, actor);
-  }
-
-  @Post(':id/reject')
-  @HttpCode(200)
-  @Permit('secretariat')
-  @ApiOkResponse({ type: ApplicationDetail })
-  reject(@UuidParam('id', 'APPLICATION_NOT_FOUND') id: string, @Body() body: RejectDto, @CurrentActor() actor: Actor) {
-    return this.applications.reject('trading_participant', id, body.reason, actor);
   }
 }
 
@@ -128,8 +124,10 @@ export class TradingParticipantsController {
 @ApiTags('contact changes / 連絡先変更申請')
 @ApiBearerAuth()
 @Controller('contact-change-applications')
-export class ContactChangeApplicationsController {
-  constructor(private readonly applications: ApplicationsService) {}
+export class ContactChangeApplicationsController extends DecisionRoutes('contact_change', ['secretariat', 'holder_a']) {
+  constructor(applications: ApplicationsService) {
+    super(applications);
+  }
 
   @Post()
   @Permit('holder_a')
@@ -139,32 +137,12 @@ export class ContactChangeApplicationsController {
     return this.applications.submitContactChange(actor, body);
   }
 
-  @Get()
-  @Permit('secretariat', 'holder_a')
-  list(@Query() query: ApplicationListQuery, @CurrentActor() actor: Actor) {
-    return this.applications.list('contact_change', query, actor);
-  }
-
-  @Get(':id')
-  @Permit('secretariat', 'holder_a')
-  @ApiOkResponse({ type: ApplicationDetail })
-  get(@UuidParam('id', 'APPLICATION_NOT_FOUND') id: string, @CurrentActor() actor: Actor) {
-    return this.applications.get('contact_change', id, actor);
-  }
-
   @Post(':id/approve')
   @HttpCode(200)
   @Permit('secretariat')
+  @ApiOperation({ summary: 'Approve: applies the changes to the target holder' })
   @ApiOkResponse({ type: ApplicationDetail })
   approve(@UuidParam('id', 'APPLICATION_NOT_FOUND') id: string, @CurrentActor() actor: Actor) {
     return this.applications.approveContactChange(id, actor);
-  }
-
-  @Post(':id/reject')
-  @HttpCode(200)
-  @Permit('secretariat')
-  @ApiOkResponse({ type: ApplicationDetail })
-  reject(@UuidParam('id', 'APPLICATION_NOT_FOUND') id: string, @Body() body: RejectDto, @CurrentActor() actor: Actor) {
-    return this.applications.reject('contact_change', id, body.reason, actor);
   }
 }
