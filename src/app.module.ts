@@ -8,6 +8,7 @@ import { AllExceptionsFilter } from './core/errors/all-exceptions.filter';
 import { HealthController } from './core/health/health.controller';
 import { ApiValidationPipe } from './core/http/validation.pipe';
 import { IdentityModule } from './modules/identity/identity.module';
+import { LedgerModule } from './modules/ledger/ledger.module';
 
 @Global()
 @Module({})
@@ -33,6 +34,7 @@ export class AppModule {
         }),
         AuthModule,
         IdentityModule,
+        LedgerModule,
         ...extraModules,
       ],
       controllers: [HealthController],

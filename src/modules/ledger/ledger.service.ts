@@ -1,6 +1,14 @@
-import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { createHash } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import Decimal from 'decimal.js';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { Actor } from '../../core/auth/roles';
+import { DomainError } from '../../core/errors/domain-error';
+import type { Page, PageQuery } from '../../core/http/pagination';
+import type { AccountView, ComplianceTermsDto, CorrectionDto, PostingResult, TransferDto } from './dto/ledger.dto';
 import { Account } from './entities/account.entity';
+import './ledger-errors';
 
 export interface OpenAccountRequest {
   type: 'compliance' | 'holding';
@@ -19,9 +27,44 @@ export interface AccountSummary {
   tradingParticipantId: string | null;
 }
 
-/** The ledger module's application service: the only way other modules reach accounts. */
+export interface HistoryItem {
+  transactionId: string;
+  type: string;
+  seq: string;
+  amount: string;
+  balanceAfter: string;
+  counterpartyAccount: string;
+  createdAt: string;
+}
+
+type PostKind = 'transfer' | 'issuance' | 'correction';
+interface PostRequest {
+  kind: PostKind;
+  from: string | null;
+  to: string;
+  quantity: string | null;
+  phase?: string;
+  reason?: string;
+}
+
+const RETRYABLE = new Set(['40P01', '40001']);
+const MAX_ATTEMPTS = 5;
+
+/** The commitment reserve: max(0, issued − reduction target − retired), in whole JAA (rounded up). */
+export function commitmentReserve(a: { issued: Decimal; reductionTarget: Decimal; retired: Decimal; type: string }): Decimal {
+  if (a.type !== 'compliance') return new Decimal(0);
+  return Decimal.max(0, a.issued.minus(a.reductionTarget).minus(a.retired)).ceil();
+}
+
+/** The ledger module's application service: the only way other modules reach accounts and JAA. */
 @Injectable()
 export class LedgerService {
+  private readonly logger = new Logger('Ledger');
+
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  // ---- accounts ---------------------------------------------------------------------------
+
   /** Opens an account inside the caller's transaction; numbers come from account_number_seq. */
   async openAccount(manager: EntityManager, request: OpenAccountRequest): Promise<AccountSummary> {
     const [{ n }] = await manager.query(`SELECT nextval('account_number_seq')::text AS n`);
@@ -45,6 +88,196 @@ export class LedgerService {
     if (owners.tradingParticipantIds?.length) qb.orWhere('a.trading_participant_id IN (:...p)', { p: owners.tradingParticipantIds });
     for (const a of await qb.getMany()) byOwner.set((a.targetHolderId ?? a.tradingParticipantId)!, toSummary(a));
     return byOwner;
+  }
+
+  /** The account if this login may see it (owner A, owning participant, secretariat), else 404. */
+  async visibleAccount(actor: Actor, accountNumber: string): Promise<Account> {
+    const account = await this.db.getRepository(Account).findOne({ where: { accountNumber } });
+    const visible =
+      !!account &&
+      (actor.role === 'secretariat' ||
+        (actor.role === 'holder_a' && account.targetHolderId !== null && account.targetHolderId === actor.targetHolderId) ||
+        (actor.role === 'trading_participant' && account.tradingParticipantId !== null && account.tradingParticipantId === actor.tradingParticipantId));
+    if (!visible) throw new DomainError('ACCOUNT_NOT_FOUND', { accountNumber });
+    return account!;
+  }
+
+  view(account: Account): AccountView {
+    const reserve = commitmentReserve(account);
+    return {
+      accountNumber: account.accountNumber,
+      type: account.type,
+      name: account.name,
+      status: account.status,
+      balance: account.balance.toFixed(0),
+      commitmentReserve: reserve.toFixed(0),
+      available: Decimal.max(0, account.balance.minus(reserve)).toFixed(0),
+    };
+  }
+
+  async history(account: Account, page: PageQuery): Promise<Page<HistoryItem>> {
+    const limit = page.limit ?? 20;
+    let before: string | null = null;
+    if (page.cursor) {
+      before = Buffer.from(page.cursor, 'base64url').toString('utf8');
+      if (!/^[0-9]{1,19}$/.test(before)) {
+        throw new DomainError('VALIDATION_FAILED', { fields: [{ field: 'cursor', problems: ['cursor is not valid'] }] });
+      }
+    }
+    const rows = await this.entries(account.id, limit + 1, before);
+    const items = rows.slice(0, limit);
+    return {
+      items: items.map(({ seq, ...rest }) => ({ seq, ...rest })),
+      nextCursor: rows.length > limit ? Buffer.from(items[items.length - 1].seq).toString('base64url') : null,
+    };
+  }
+
+  /** The account's entries, newest first, with the counterparty of each. */
+  async entries(accountId: string, limit: number, beforeSeq: string | null = null): Promise<HistoryItem[]> {
+    const rows: Record<string, string | Date>[] = await this.db.query(
+      `SELECT e.seq::text AS seq, e.amount::text AS amount, e.balance_after::text AS balance_after, e.created_at,
+              t.id AS transaction_id, t.type, c.account_number AS counterparty
+         FROM ledger_entries e
+         JOIN ledger_transactions t ON t.id = e.transaction_id
+         JOIN accounts c ON c.id = CASE WHEN t.from_account_id = e.account_id THEN t.to_account_id ELSE t.from_account_id END
+        WHERE e.account_id = $1 AND ($2::bigint IS NULL OR e.seq < $2::bigint)
+        ORDER BY e.seq DESC
+        LIMIT $3`,
+      [accountId, beforeSeq, limit],
+    );
+    return rows.map((r) => ({
+      transactionId: r.transaction_id as string,
+      type: r.type as string,
+      seq: r.seq as string,
+      amount: r.amount as string,
+      balanceAfter: r.balance_after as string,
+      counterpartyAccount: r.counterparty as string,
+      createdAt: (r.created_at as Date).toISOString(),
+    }));
+  }
+
+  async listAccounts(page: PageQuery) {
+    const limit = page.limit ?? 50;
+    const after = page.cursor ? Buffer.from(page.cursor, 'base64url').toString('utf8') : '';
+    const rows = await this.db
+      .getRepository(Account)
+      .createQueryBuilder('a')
+      .where('a.account_number > :after', { after })
+      .orderBy('a.account_number')
+      .take(limit + 1)
+      .getMany();
+    const items = rows.slice(0, limit).map((a) => this.view(a));
+    return {
+      items,
+      nextCursor: rows.length > limit ? Buffer.from(items[items.length - 1].accountNumber).toString('base64url') : null,
+    };
+  }
+
+  /** The system accounts and the sum of all balances (zero while the books balance). */
+  async totals() {
+    const system = await this.db.getRepository(Account).find({
+      where: [{ type: 'issuance' }, { type: 'retirement' }, { type: 'cancellation' }, { type: 'offset' }],
+      order: { accountNumber: 'ASC' },
+    });
+    const [{ total, accounts }] = await this.db.query(`SELECT sum(balance)::text AS total, count(*)::int AS accounts FROM accounts`);
+    return {
+      systemAccounts: system.map((a) => ({ accountNumber: a.accountNumber, type: a.type, name: a.name, balance: a.balance.toFixed(0) })),
+      totalBalance: new Decimal(total ?? 0).toFixed(0),
+      accounts,
+    };
+  }
+
+  // ---- postings ---------------------------------------------------------------------------
+
+  transfer(actor: Actor, dto: TransferDto, key?: string): Promise<PostingResult> {
+    return this.post(actor, { kind: 'transfer', from: dto.fromAccount, to: dto.toAccount, quantity: dto.quantity }, key);
+  }
+
+  async issue(actor: Actor, targetHolderId: string, phase: string, key?: string): Promise<PostingResult> {
+    const account = await this.db.getRepository(Account).findOne({ where: { targetHolderId, type: 'compliance' } });
+    if (!account) throw new DomainError('ACCOUNT_NOT_FOUND', { targetHolderId });
+    return this.post(actor, { kind: 'issuance', from: null, to: account.accountNumber, quantity: null, phase }, key, { targetHolderId, phase });
+  }
+
+  correct(actor: Actor, dto: CorrectionDto, key?: string): Promise<PostingResult> {
+    const [from, to] = dto.direction === 'credit' ? ['AST-1', dto.accountNumber] : [dto.accountNumber, 'AST-1'];
+    return this.post(actor, { kind: 'correction', from, to, quantity: dto.quantity, reason: dto.reason }, key, { ...dto });
+  }
+
+  /**
+   * Sets the phase's base-year emissions and reduction target on a holder's compliance account
+   * (until the emissions module confirms them from approved reports). Locked once JAA were issued
+   * for the phase; a new phase starts the reserve terms afresh.
+   */
+  async setComplianceTerms(targetHolderId: string, dto: ComplianceTermsDto) {
+    return this.db.transaction(async (m) => {
+      const account = await m.findOne(Account, { where: { targetHolderId, type: 'compliance' }, lock: { mode: 'pessimistic_write' } });
+      if (!account) throw new DomainError('ACCOUNT_NOT_FOUND', { targetHolderId });
+      const [{ issued }] = await m.query(
+        `SELECT EXISTS (SELECT 1 FROM ledger_transactions WHERE type = 'issuance' AND to_account_id = $1 AND phase = $2) AS issued`,
+        [account.id, dto.phase],
+      );
+      if (issued) throw new DomainError('ALREADY_ISSUED', { phase: dto.phase });
+      const newPhase = account.phase !== dto.phase;
+      await m.query(`SELECT set_config('ledger.posting', 'on', true)`);
+      await m.query(
+        `UPDATE accounts SET phase = $2, base_year_emissions = $3, reduction_target = $4,
+                issued = CASE WHEN $5 THEN 0 ELSE issued END, retired = CASE WHEN $5 THEN 0 ELSE retired END
+          WHERE id = $1`,
+        [account.id, dto.phase, dto.baseYearEmissions, dto.reductionTarget, newPhase],
+      );
+      await m.query(`SELECT set_config('ledger.posting', 'off', true)`);
+      return {
+        targetHolderId,
+        accountNumber: account.accountNumber,
+        phase: dto.phase,
+        baseYearEmissions: new Decimal(dto.baseYearEmissions).toFixed(),
+        reductionTarget: new Decimal(dto.reductionTarget).toFixed(),
+        issuable: Decimal.max(0, new Decimal(dto.baseYearEmissions).minus(dto.reductionTarget).floor()).toFixed(0),
+      };
+    });
+  }
+
+  /** One call of ledger_post() (one round trip, atomic on its own), retried on deadlock/serialization. */
+  private async post(actor: Actor, req: PostRequest, key?: string, hashed: unknown = req): Promise<PostingResult> {
+    const requestHash = key ? createHash('sha256').update(JSON.stringify([req.kind, hashed])).digest('hex') : null;
+    const params = [
+      req.kind,
+      req.from,
+      req.to,
+      req.quantity,
+      actor.id,
+      actor.role === 'holder_a' ? actor.targetHolderId : null,
+      actor.role === 'trading_participant' ? actor.tradingParticipantId : null,
+      actor.role === 'secretariat',
+      key ?? null,
+      requestHash,
+      req.phase ?? null,
+      req.reason ?? null,
+    ];
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const [{ r }] = await this.db.query(
+          `SELECT ledger_post($1, $2, $3, $4::numeric, $5, $6, $7, $8, $9, $10, $11, $12) AS r`,
+          params,
+        );
+        const result = r as { ok: boolean; code?: string; check?: string; details?: Record<string, unknown>; replayed?: boolean } & PostingResult;
+        if (!result.ok) {
+          throw new DomainError(result.code!, { check: result.check, ...(result.details ?? {}), ...(result.replayed ? { replayed: true } : {}) });
+        }
+        const { ok: _ok, fromBalanceAfter: _balance, ...posted } = result as PostingResult & { ok: boolean; fromBalanceAfter?: string };
+        return posted;
+      } catch (error) {
+        const code = (error as { driverError?: { code?: string }; code?: string })?.driverError?.code ?? (error as { code?: string })?.code;
+        if (typeof code === 'string' && RETRYABLE.has(code)) {
+          if (attempt >= MAX_ATTEMPTS) throw new DomainError('LEDGER_BUSY');
+          this.logger.warn({ msg: 'ledger_post retried', code, attempt });
+          await new Promise((resolve) => setTimeout(resolve, 5 * 2 ** attempt * Math.random()));
+          continue;
+        }
+        throw error;
+      }
+    }
   }
 }
 

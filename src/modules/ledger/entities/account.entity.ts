@@ -1,3 +1,5 @@
+import Decimal from 'decimal.js';
+import { decimalTransformer } from '../../../core/database/decimal.transformer';
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 
 /**
@@ -15,6 +17,12 @@ import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, 
 @Check('ck_accounts_type', `"type" IN ('issuance','compliance','holding','retirement','cancellation','offset')`)
 @Check('ck_accounts_status', `"status" IN ('open','blocked','closed')`)
 @Check('ck_accounts_number_format', `"account_number" ~ '^AST-[0-9]+$'`)
+@Check('ck_accounts_balance_non_negative', `"type" = 'issuance' OR "balance" >= 0`)
+@Check(
+  'ck_accounts_commitment_reserve',
+  `"type" <> 'compliance' OR "balance" >= GREATEST(0, "issued" - "reduction_target" - "retired")`,
+)
+@Check('ck_accounts_whole_units', `"balance" = trunc("balance") AND "issued" >= 0 AND "retired" >= 0`)
 @Check(
   'ck_accounts_owner',
   `("type" = 'compliance') = ("target_holder_id" IS NOT NULL) AND ("type" = 'holding') = ("trading_participant_id" IS NOT NULL)`,
@@ -48,6 +56,29 @@ export class Account {
   tradingParticipant?: unknown;
   @Column({ name: 'trading_participant_id', type: 'uuid', nullable: true })
   tradingParticipantId: string | null;
+
+  /** Running balance, written only by the ledger_post() function (JAA, whole units). */
+  @Column({ type: 'numeric', precision: 20, scale: 0, default: 0, transformer: decimalTransformer })
+  balance: Decimal;
+
+  /** Entries posted so far, and the hash of the last one: the head of the account's hash chain. */
+  @Column({ name: 'entry_count', type: 'bigint', default: 0 })
+  entryCount: string;
+  @Column({ name: 'last_hash', type: 'varchar', length: 64, nullable: true })
+  lastHash: string | null;
+
+  // Commitment reserve terms for the current phase (compliance accounts):
+  // reserve = max(0, issued - reduction_target - retired).
+  @Column({ type: 'varchar', length: 32, nullable: true })
+  phase: string | null;
+  @Column({ name: 'base_year_emissions', type: 'numeric', precision: 20, scale: 3, nullable: true, transformer: decimalTransformer })
+  baseYearEmissions: Decimal | null;
+  @Column({ name: 'reduction_target', type: 'numeric', precision: 20, scale: 3, default: 0, transformer: decimalTransformer })
+  reductionTarget: Decimal;
+  @Column({ type: 'numeric', precision: 20, scale: 0, default: 0, transformer: decimalTransformer })
+  issued: Decimal;
+  @Column({ type: 'numeric', precision: 20, scale: 0, default: 0, transformer: decimalTransformer })
+  retired: Decimal;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

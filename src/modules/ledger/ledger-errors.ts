@@ -1,0 +1,53 @@
+import { defineErrors } from '../../core/errors/domain-error';
+
+/** The ledger's business checks; `check` in the details is the numbered check (L-xxxx). */
+export const LedgerErrors = defineErrors({
+  ACCOUNT_NOT_FOUND: { status: 404, ja: '口座が見つかりません。', en: 'Account not found.' },
+  ACCOUNT_NOT_OPEN: { status: 422, ja: '口座が利用できない状態です。', en: 'The account is not open.' },
+  QUANTITY_NOT_WHOLE_POSITIVE: {
+    status: 400,
+    ja: '数量は1以上の整数で指定してください（排出枠は1t-CO2単位）。',
+    en: 'The quantity must be a whole positive number of JAA.',
+  },
+  SAME_ACCOUNT: { status: 422, ja: '移転元と移転先が同じ口座です。', en: 'Source and destination are the same account.' },
+  REASON_REQUIRED: { status: 400, ja: '理由を入力してください。', en: 'A reason is required.' },
+  INSUFFICIENT_BALANCE: { status: 422, ja: '口座残高が不足しています。', en: 'Insufficient balance.' },
+  COMMITMENT_RESERVE_VIOLATION: {
+    status: 422,
+    ja: 'コミットメントリザーブを下回るため、この移転はできません。',
+    en: 'The transfer would take the account below its commitment reserve.',
+  },
+  NOT_ACCOUNT_OWNER: {
+    status: 403,
+    ja: 'この口座から移転する権限がありません。',
+    en: 'Only the account holder (login A) may move JAA out of this account.',
+  },
+  RETIREMENT_ONLY_FROM_COMPLIANCE: {
+    status: 422,
+    ja: '償却は遵守口座からのみ行えます。',
+    en: 'Retirement is possible only from a compliance account.',
+  },
+  DESTINATION_NOT_ALLOWED: {
+    status: 422,
+    ja: 'この口座へは移転できません。',
+    en: 'JAA cannot be moved to this account.',
+  },
+  NOT_PERMITTED: { status: 403, ja: 'この操作は事務局のみ行えます。', en: 'Only the secretariat may do this.' },
+  NO_COMPLIANCE_TERMS: {
+    status: 422,
+    ja: 'この期の基準年度排出量と削減目標量が登録されていません。',
+    en: 'No base-year emissions and reduction target are recorded for this phase.',
+  },
+  ALREADY_ISSUED: { status: 409, ja: 'この期の排出枠はすでに発行されています。', en: 'JAA were already issued for this phase.' },
+  NOTHING_TO_ISSUE: { status: 422, ja: '発行する排出枠がありません。', en: 'There are no JAA to issue.' },
+  IDEMPOTENCY_KEY_REUSED: {
+    status: 409,
+    ja: '同じIdempotency-Keyが別の内容で使用されています。',
+    en: 'This Idempotency-Key was used with another request.',
+  },
+  LEDGER_BUSY: {
+    status: 503,
+    ja: '処理が混み合っています。時間をおいて再度お試しください。',
+    en: 'The ledger is busy. Please try again.',
+  },
+});

@@ -1,0 +1,70 @@
+import type { DataSource } from 'typeorm';
+
+export interface VerifyReport {
+  accounts: number;
+  transactions: number;
+  entries: number;
+  problems: string[];
+}
+
+/**
+ * Recomputes the books from the journal: every balance and chain head from its entries, every
+ * running balance, Σ legs = 0 per transaction and Σ balances = 0 overall, and every hash chain.
+ */
+export async function verifyLedger(db: DataSource): Promise<VerifyReport> {
+  const problems: string[] = [];
+  const push = (rows: Record<string, unknown>[], describe: (r: Record<string, unknown>) => string) => {
+    for (const r of rows) problems.push(describe(r));
+  };
+
+  push(
+    await db.query(`
+      SELECT a.account_number, a.balance::text AS balance, coalesce(s.total, 0)::text AS recomputed,
+             a.entry_count::text AS entry_count, coalesce(s.n, 0)::text AS n, a.last_hash, s.last_hash AS recomputed_hash
+        FROM accounts a
+        LEFT JOIN (SELECT account_id, sum(amount) AS total, count(*) AS n,
+                          (array_agg(hash ORDER BY seq DESC))[1] AS last_hash
+                     FROM ledger_entries GROUP BY account_id) s ON s.account_id = a.id
+       WHERE a.balance <> coalesce(s.total, 0) OR a.entry_count <> coalesce(s.n, 0)
+          OR a.last_hash IS DISTINCT FROM s.last_hash`),
+    (r) =>
+      `account ${r.account_number}: balance ${r.balance} vs entries ${r.recomputed}; ` +
+      `entries ${r.entry_count} vs ${r.n}; chain head ${r.last_hash} vs ${r.recomputed_hash}`,
+  );
+
+  push(
+    await db.query(`
+      SELECT t.id, coalesce(sum(e.amount), 0)::text AS total, count(e.id)::int AS legs
+        FROM ledger_transactions t LEFT JOIN ledger_entries e ON e.transaction_id = t.id
+       GROUP BY t.id HAVING coalesce(sum(e.amount), 0) <> 0 OR count(e.id) <> 2`),
+    (r) => `transaction ${r.id}: legs sum to ${r.total} over ${r.legs} entries`,
+  );
+
+  const [{ total }] = await db.query(`SELECT coalesce(sum(balance), 0)::text AS total FROM accounts`);
+  if (total !== '0') problems.push(`the balances of all accounts sum to ${total}, not 0`);
+
+  push(
+    await db.query(`
+      SELECT a.account_number, c.seq::text AS seq, c.problem FROM (
+        SELECT e.account_id, e.seq,
+               CASE
+                 WHEN e.seq <> row_number() OVER w THEN 'sequence gap'
+                 WHEN e.prev_hash IS DISTINCT FROM lag(e.hash) OVER w THEN 'prev_hash does not link to the previous entry'
+                 WHEN e.balance_after <> sum(e.amount) OVER (w ROWS UNBOUNDED PRECEDING) THEN 'running balance wrong'
+                 WHEN e.hash <> encode(sha256(convert_to(concat_ws('|', coalesce(e.prev_hash, ''), e.account_id, e.seq, e.amount, e.balance_after, e.transaction_id), 'UTF8')), 'hex')
+                   THEN 'hash does not match the entry'
+               END AS problem
+          FROM ledger_entries e
+        WINDOW w AS (PARTITION BY e.account_id ORDER BY e.seq)
+      ) c JOIN accounts a ON a.id = c.account_id
+      WHERE c.problem IS NOT NULL
+      ORDER BY a.account_number, c.seq`),
+    (r) => `account ${r.account_number} entry ${r.seq}: ${r.problem}`,
+  );
+
+  const [counts] = await db.query(
+    `SELECT (SELECT count(*) FROM accounts)::int AS accounts, (SELECT count(*) FROM ledger_transactions)::int AS transactions,
+            (SELECT count(*) FROM ledger_entries)::int AS entries`,
+  );
+  return { ...counts, problems };
+}

@@ -1,0 +1,278 @@
+import fc from 'fast-check';
+import type { Actor } from '../../src/core/auth/roles';
+import { DomainError } from '../../src/core/errors/domain-error';
+import { LedgerService } from '../../src/modules/ledger/ledger.service';
+import { verifyLedger } from '../../src/modules/ledger/verify';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { balanceOf, journalCounts, seedHolder, seedParticipant, seedSecretariat } from '../factories/ledger';
+
+describe('the ledger on PostgreSQL', () => {
+  let db: TestDatabase;
+  let ledger: LedgerService;
+  let sec: Actor;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    // a pool large enough for real concurrency
+    await db.dataSource.destroy();
+    db.dataSource.setOptions({ extra: { ...(db.dataSource.options.extra as object), max: 30 } });
+    await db.dataSource.initialize();
+    ledger = new LedgerService(db.dataSource);
+    sec = await seedSecretariat(db.dataSource);
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+  afterEach(async () => {
+    // the books balance after every test: Σ balances = 0, Σ legs = 0, chains intact
+    const report = await verifyLedger(db.dataSource);
+    expect(report.problems).toEqual([]);
+  });
+
+  const refusal = async (p: Promise<unknown>) => {
+    try {
+      await p;
+    } catch (error) {
+      if (error instanceof DomainError) return { code: error.code, details: error.details };
+      throw error;
+    }
+    return { code: 'NONE', details: {} };
+  };
+
+  /** A holder whose phase terms and issuance give it `issued` JAA with the given reduction target. */
+  async function fundedHolder(issued: number, reductionTarget: number) {
+    const h = await seedHolder(db.dataSource);
+    await ledger.setComplianceTerms(h.holderId, { phase: '第2期', baseYearEmissions: String(issued + reductionTarget), reductionTarget: String(reductionTarget) });
+    await ledger.issue(sec, h.holderId, '第2期');
+    return h;
+  }
+  async function fundedParticipant(amount: number) {
+    const p = await seedParticipant(db.dataSource);
+    const h = await fundedHolder(amount, amount); // reserve max(0, issued − target) = 0: all available
+    await ledger.transfer(h.a, { fromAccount: h.account, toAccount: p.account, quantity: String(amount) });
+    return p;
+  }
+
+  it('issues floor(base − target) once per phase, from the issuance account', async () => {
+    const h = await seedHolder(db.dataSource);
+    await ledger.setComplianceTerms(h.holderId, { phase: '第2期', baseYearEmissions: '1500.9', reductionTarget: '300.5' });
+    const issued = await ledger.issue(sec, h.holderId, '第2期');
+    expect(issued).toMatchObject({ type: 'issuance', fromAccount: 'AST-1', toAccount: h.account, quantity: '1200' });
+    expect(await balanceOf(db.dataSource, h.account)).toBe('1200');
+    expect((await refusal(ledger.issue(sec, h.holderId, '第2期'))).code).toBe('ALREADY_ISSUED');
+    expect((await refusal(ledger.issue(h.a, h.holderId, '第2期'))).code).toBe('NOT_PERMITTED');
+    expect((await refusal(ledger.setComplianceTerms(h.holderId, { phase: '第2期', baseYearEmissions: '1', reductionTarget: '0' }))).code).toBe('ALREADY_ISSUED');
+    const view = ledger.view(await ledger.visibleAccount(h.a, h.account));
+    expect(view).toMatchObject({ balance: '1200', commitmentReserve: '900', available: '300' }); // 1200 − 300.5 → 899.5, rounded up
+  });
+
+  it('50 concurrent transfers from one account cannot overdraw it (final balance exact)', async () => {
+    const p = await fundedParticipant(1000);
+    const to = await seedParticipant(db.dataSource);
+    const results = await Promise.allSettled(
+      Array.from({ length: 50 }, () => ledger.transfer(p.login, { fromAccount: p.account, toAccount: to.account, quantity: '30' })),
+    );
+    const ok = results.filter((r) => r.status === 'fulfilled').length;
+    const refused = results.filter((r) => r.status === 'rejected').map((r) => ((r as PromiseRejectedResult).reason as DomainError).code);
+    expect(ok).toBe(33);
+    expect(new Set(refused)).toEqual(new Set(['INSUFFICIENT_BALANCE']));
+    expect(await balanceOf(db.dataSource, p.account)).toBe('10');
+    expect(await balanceOf(db.dataSource, to.account)).toBe('990');
+  });
+
+  it('50 concurrent transfers cannot breach the commitment reserve; retirement may go below it', async () => {
+    const h = await fundedHolder(1000, 400); // reserve 600, available 400
+    const to = await seedParticipant(db.dataSource);
+    const results = await Promise.allSettled(
+      Array.from({ length: 50 }, () => ledger.transfer(h.a, { fromAccount: h.account, toAccount: to.account, quantity: '7' })),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(50); // 50 × 7 = 350 ≤ 400 available
+    const more = await refusal(ledger.transfer(h.a, { fromAccount: h.account, toAccount: to.account, quantity: '51' }));
+    expect(more).toMatchObject({ code: 'COMMITMENT_RESERVE_VIOLATION', details: { check: 'L-3002', commitmentReserve: '600', available: '50' } });
+    await ledger.transfer(h.a, { fromAccount: h.account, toAccount: 'AST-2', quantity: '600' }); // retirement: always allowed
+    expect(ledger.view(await ledger.visibleAccount(h.a, h.account))).toMatchObject({ balance: '50', commitmentReserve: '0', available: '50' });
+    // the database refuses a write that breaks the reserve, whatever the code does
+    await expect(
+      db.dataSource.transaction(async (m) => {
+        await m.query(`SELECT set_config('ledger.posting', 'on', true)`);
+        await m.query(`UPDATE accounts SET retired = 0 WHERE account_number = $1`, [h.account]);
+      }),
+    ).rejects.toThrow(/ck_accounts_commitment_reserve/);
+  });
+
+  it('crossing transfers A→B and B→A in parallel finish without deadlock errors', async () => {
+    const a = await fundedParticipant(500);
+    const b = await fundedParticipant(500);
+    const results = await Promise.allSettled(
+      Array.from({ length: 60 }, (_, i) =>
+        i % 2
+          ? ledger.transfer(a.login, { fromAccount: a.account, toAccount: b.account, quantity: '3' })
+          : ledger.transfer(b.login, { fromAccount: b.account, toAccount: a.account, quantity: '2' }),
+      ),
+    );
+    expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+    expect(await balanceOf(db.dataSource, a.account)).toBe(String(500 - 30 * 3 + 30 * 2));
+    expect(await balanceOf(db.dataSource, b.account)).toBe(String(500 + 30 * 3 - 30 * 2));
+  });
+
+  it('replays an Idempotency-Key: same body → original result and nothing written; other body → 409', async () => {
+    const p = await fundedParticipant(100);
+    const to = await seedParticipant(db.dataSource);
+    const body = { fromAccount: p.account, toAccount: to.account, quantity: '10' };
+    const first = await ledger.transfer(p.login, body, 'key-1');
+    const before = await journalCounts(db.dataSource);
+    const replay = await ledger.transfer(p.login, body, 'key-1');
+    expect(replay).toEqual({ ...first, replayed: true });
+    expect(await journalCounts(db.dataSource)).toEqual(before);
+    expect(await balanceOf(db.dataSource, p.account)).toBe('90');
+    expect((await refusal(ledger.transfer(p.login, { ...body, quantity: '11' }, 'key-1'))).code).toBe('IDEMPOTENCY_KEY_REUSED');
+    // keys are per login: another login may use the same key
+    const other = await fundedParticipant(5);
+    await ledger.transfer(other.login, { fromAccount: other.account, toAccount: to.account, quantity: '5' }, 'key-1');
+
+    // a refusal is replayed as a refusal, even once it would succeed
+    const refused = await refusal(ledger.transfer(p.login, { ...body, quantity: '500' }, 'key-2'));
+    expect(refused.code).toBe('INSUFFICIENT_BALANCE');
+    const richer = await fundedHolder(1000, 1000);
+    await ledger.transfer(richer.a, { fromAccount: richer.account, toAccount: p.account, quantity: '1000' });
+    const counts = await journalCounts(db.dataSource);
+    const again = await refusal(ledger.transfer(p.login, { ...body, quantity: '500' }, 'key-2'));
+    expect(again).toMatchObject({ code: 'INSUFFICIENT_BALANCE', details: { replayed: true } });
+    expect(await journalCounts(db.dataSource)).toEqual(counts);
+  });
+
+  it('posts once when the same key arrives many times at once', async () => {
+    const p = await fundedParticipant(100);
+    const to = await seedParticipant(db.dataSource);
+    const body = { fromAccount: p.account, toAccount: to.account, quantity: '1' };
+    const results = await Promise.all(Array.from({ length: 20 }, () => ledger.transfer(p.login, body, 'burst')));
+    expect(new Set(results.map((r) => r.transactionId)).size).toBe(1);
+    expect(results.filter((r) => !r.replayed)).toHaveLength(1);
+    expect(await balanceOf(db.dataSource, p.account)).toBe('99');
+  });
+
+  it('leaves no row behind when a check fails', async () => {
+    const p = await fundedParticipant(10);
+    const h = await fundedHolder(10, 0);
+    const before = await journalCounts(db.dataSource);
+    const cases: [Actor, { fromAccount: string; toAccount: string; quantity: string }, string][] = [
+      [p.login, { fromAccount: p.account, toAccount: 'AST-999999', quantity: '1' }, 'ACCOUNT_NOT_FOUND'],
+      [p.login, { fromAccount: p.account, toAccount: p.account, quantity: '1' }, 'SAME_ACCOUNT'],
+      [p.login, { fromAccount: p.account, toAccount: h.account, quantity: '11' }, 'INSUFFICIENT_BALANCE'],
+      [p.login, { fromAccount: p.account, toAccount: h.account, quantity: '0' }, 'QUANTITY_NOT_WHOLE_POSITIVE'],
+      [p.login, { fromAccount: p.account, toAccount: h.account, quantity: '1.5' }, 'QUANTITY_NOT_WHOLE_POSITIVE'],
+      [p.login, { fromAccount: h.account, toAccount: p.account, quantity: '1' }, 'NOT_ACCOUNT_OWNER'],
+      [p.login, { fromAccount: p.account, toAccount: 'AST-2', quantity: '1' }, 'RETIREMENT_ONLY_FROM_COMPLIANCE'],
+      [p.login, { fromAccount: p.account, toAccount: 'AST-1', quantity: '1' }, 'DESTINATION_NOT_ALLOWED'],
+      [sec, { fromAccount: p.account, toAccount: h.account, quantity: '1' }, 'NOT_ACCOUNT_OWNER'],
+    ];
+    for (const [actor, body, code] of cases) expect([body, (await refusal(ledger.transfer(actor, body))).code]).toEqual([body, code]);
+    expect(await journalCounts(db.dataSource)).toEqual(before);
+    expect(await balanceOf(db.dataSource, p.account)).toBe('10');
+    // the secretariat may cancel or offset from any account
+    await ledger.transfer(sec, { fromAccount: p.account, toAccount: 'AST-101', quantity: '1' });
+    await ledger.transfer(sec, { fromAccount: p.account, toAccount: 'AST-201', quantity: '1' });
+    expect(await balanceOf(db.dataSource, p.account)).toBe('8');
+  });
+
+  it('corrects with a compensating posting and a reason', async () => {
+    const p = await fundedParticipant(10);
+    const credit = await ledger.correct(sec, { accountNumber: p.account, direction: 'credit', quantity: '5', reason: '訂正' });
+    expect(credit).toMatchObject({ type: 'correction', fromAccount: 'AST-1', toAccount: p.account });
+    await ledger.correct(sec, { accountNumber: p.account, direction: 'debit', quantity: '3', reason: '訂正' });
+    expect(await balanceOf(db.dataSource, p.account)).toBe('12');
+    expect((await refusal(ledger.correct(p.login, { accountNumber: p.account, direction: 'credit', quantity: '5', reason: 'x' }))).code).toBe('NOT_PERMITTED');
+  });
+
+  it('refuses UPDATE, DELETE and TRUNCATE of the journal and hand edits of balances', async () => {
+    await fundedParticipant(10);
+    const q = db.dataSource;
+    await expect(q.query(`UPDATE ledger_entries SET amount = amount * 2`)).rejects.toThrow(/append-only/);
+    await expect(q.query(`DELETE FROM ledger_entries`)).rejects.toThrow(/append-only/);
+    await expect(q.query(`TRUNCATE ledger_entries CASCADE`)).rejects.toThrow(/append-only/);
+    await expect(q.query(`UPDATE ledger_transactions SET quantity = 1`)).rejects.toThrow(/append-only/);
+    await expect(q.query(`DELETE FROM ledger_transactions`)).rejects.toThrow(/append-only/);
+    await expect(q.query(`UPDATE accounts SET balance = balance + 1000 WHERE type = 'holding'`)).rejects.toThrow(/only through ledger_post/);
+    await expect(q.query(`DELETE FROM accounts`)).rejects.toThrow(/append-only/);
+  });
+
+  it('refuses an unbalanced journal entry at commit', async () => {
+    const p = await fundedParticipant(10);
+    await expect(
+      db.dataSource.transaction(async (m) => {
+        const [{ id: tx }] = await m.query(
+          `INSERT INTO ledger_transactions (type, from_account_id, to_account_id, quantity, initiator_id)
+           SELECT 'transfer', a.id, (SELECT id FROM accounts WHERE account_number = 'AST-2'), 1, $2 FROM accounts a WHERE account_number = $1 RETURNING id`,
+          [p.account, p.login.id],
+        );
+        await m.query(
+          `INSERT INTO ledger_entries (transaction_id, account_id, seq, amount, balance_after, hash)
+           SELECT $1, id, 999, -1, 0, 'x' FROM accounts WHERE account_number = $2`,
+          [tx, p.account],
+        );
+      }),
+    ).rejects.toThrow(/unbalanced/);
+  });
+
+  it('verify catches a tampered entry', async () => {
+    const p = await fundedParticipant(10);
+    const q = db.dataSource;
+    await q.query(`ALTER TABLE ledger_entries DISABLE TRIGGER ledger_entries_append_only`);
+    try {
+      await q.query(`UPDATE ledger_entries SET balance_after = balance_after + 1 WHERE account_id = (SELECT id FROM accounts WHERE account_number = $1)`, [p.account]);
+      const report = await verifyLedger(q);
+      expect(report.problems.some((m) => m.includes(p.account) && /running balance|hash/.test(m))).toBe(true);
+      await q.query(`UPDATE ledger_entries SET balance_after = balance_after - 1 WHERE account_id = (SELECT id FROM accounts WHERE account_number = $1)`, [p.account]);
+    } finally {
+      await q.query(`ALTER TABLE ledger_entries ENABLE TRIGGER ledger_entries_append_only`);
+    }
+  });
+
+  it('matches an in-memory model over random operation sequences (property-based)', async () => {
+    const h1 = await fundedHolder(300, 100); // reserve 200
+    const h2 = await fundedHolder(200, 150); // reserve 50
+    const p = await fundedParticipant(100);
+    const owners: Record<string, Actor> = { [h1.account]: h1.a, [h2.account]: h2.a, [p.account]: p.login };
+    const accounts = [h1.account, h2.account, p.account];
+    const destinations = [...accounts, 'AST-2', 'AST-101', 'AST-201'];
+    const model = new Map<string, { balance: bigint; issued: bigint; target: bigint; retired: bigint; compliance: boolean }>([
+      [h1.account, { balance: 300n, issued: 300n, target: 100n, retired: 0n, compliance: true }],
+      [h2.account, { balance: 200n, issued: 200n, target: 150n, retired: 0n, compliance: true }],
+      [p.account, { balance: 100n, issued: 0n, target: 0n, retired: 0n, compliance: false }],
+    ]);
+    const op = fc.record({
+      from: fc.constantFrom(...accounts),
+      to: fc.constantFrom(...destinations),
+      quantity: fc.oneof(fc.integer({ min: 1, max: 120 }).map(String), fc.constantFrom('0', '-3', '2.5')),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 12 }), async (ops) => {
+        for (const o of ops) {
+          const from = model.get(o.from)!;
+          const q = /^[1-9][0-9]*$/.test(o.quantity) ? BigInt(o.quantity) : null;
+          const kind = o.to === 'AST-2' ? 'retirement' : ['AST-101', 'AST-201'].includes(o.to) ? 'system' : 'transfer';
+          const reserve = from.compliance ? [from.issued - from.target - from.retired, 0n].reduce((a, b) => (a > b ? a : b)) : 0n;
+          let expected: string;
+          if (q === null) expected = 'QUANTITY_NOT_WHOLE_POSITIVE';
+          else if (o.from === o.to) expected = 'SAME_ACCOUNT';
+          else if (kind === 'retirement' && !from.compliance) expected = 'RETIREMENT_ONLY_FROM_COMPLIANCE';
+          else if (from.balance < q) expected = 'INSUFFICIENT_BALANCE';
+          else if (kind !== 'retirement' && from.compliance && from.balance - q < reserve) expected = 'COMMITMENT_RESERVE_VIOLATION';
+          else expected = 'ok';
+          const got = await ledger.transfer(owners[o.from], { fromAccount: o.from, toAccount: o.to, quantity: o.quantity }).then(
+            () => 'ok',
+            (e: DomainError) => e.code,
+          );
+          expect(got).toBe(expected);
+          if (got === 'ok') {
+            from.balance -= q!;
+            if (kind === 'retirement') from.retired += q!;
+            if (model.has(o.to)) model.get(o.to)!.balance += q!;
+          }
+        }
+        for (const [account, m] of model) expect(await balanceOf(db.dataSource, account)).toBe(m.balance.toString());
+      }),
+      { numRuns: 25, seed: 20261123 },
+    );
+  });
+});
