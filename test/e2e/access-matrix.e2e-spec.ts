@@ -14,6 +14,7 @@ interface Fixture {
   holderId: string;
   holderB: string;
   contactChangeId: string;
+  account: string;
 }
 interface Row {
   /** Builds the concrete request: path with parameters filled in, and a body. */
@@ -97,6 +98,38 @@ const MATRIX: Record<string, Row> = {
   'POST /api/v1/verifiers': { request: () => ({ path: '/api/v1/verifiers', body: {} }), expect: secretariatOnly(400) },
   'GET /api/v1/verifiers': { request: () => ({ path: '/api/v1/verifiers' }), expect: secretariatOnly(200) },
 
+  // ---- allowances (ledger): login B never; another holder's account is not found
+  'POST /api/v1/transfers': {
+    // quantity 0 reaches validation (400) without moving anything
+    request: (f) => ({ path: '/api/v1/transfers', body: { fromAccount: f.account, toAccount: 'AST-2', quantity: '0' } }),
+    expect: only({ secretariat: 400, holder_a: 400, other_holder_a: 400, trading_participant: 400 }),
+    allowance: true,
+  },
+  'POST /api/v1/issuances': { request: () => ({ path: '/api/v1/issuances', body: {} }), expect: secretariatOnly(400), allowance: true },
+  'POST /api/v1/corrections': { request: () => ({ path: '/api/v1/corrections', body: {} }), expect: secretariatOnly(400), allowance: true },
+  'PUT /api/v1/target-holders/:id/compliance-terms': {
+    request: (f) => ({ path: `/api/v1/target-holders/${f.holderId}/compliance-terms`, body: {} }),
+    expect: secretariatOnly(400),
+    allowance: true,
+  },
+  'GET /api/v1/accounts': { request: () => ({ path: '/api/v1/accounts' }), expect: secretariatOnly(200), allowance: true },
+  'GET /api/v1/ledger/totals': { request: () => ({ path: '/api/v1/ledger/totals' }), expect: secretariatOnly(200), allowance: true },
+  'GET /api/v1/accounts/:accountNumber': {
+    request: (f) => ({ path: `/api/v1/accounts/${f.account}` }),
+    expect: only({ secretariat: 200, holder_a: 200, other_holder_a: 404, trading_participant: 404 }),
+    allowance: true,
+  },
+  'GET /api/v1/accounts/:accountNumber/transactions': {
+    request: (f) => ({ path: `/api/v1/accounts/${f.account}/transactions` }),
+    expect: only({ secretariat: 200, holder_a: 200, other_holder_a: 404, trading_participant: 404 }),
+    allowance: true,
+  },
+  'GET /api/v1/accounts/:accountNumber/statement.xlsx': {
+    request: (f) => ({ path: `/api/v1/accounts/${f.account}/statement.xlsx` }),
+    expect: only({ secretariat: 200, holder_a: 200, other_holder_a: 404, trading_participant: 404 }),
+    allowance: true,
+  },
+
   'GET /api/v1/contact-list': {
     request: () => ({ path: '/api/v1/contact-list' }),
     expect: only({ secretariat: 200, holder_a: 200, other_holder_a: 200, trading_participant: 200 }),
@@ -129,7 +162,7 @@ describe('access matrix: every route x every role', () => {
       verifier_unassigned: unassigned.token,
       trading_participant: participant.token,
     };
-    fixture = { holderId: holder.id, holderB: holder.b.loginId, contactChangeId: change.body.id };
+    fixture = { holderId: holder.id, holderB: holder.b.loginId, contactChangeId: change.body.id, account: holder.accountNumber };
   });
   afterAll(async () => {
     await t?.close();
@@ -155,7 +188,7 @@ describe('access matrix: every route x every role', () => {
       if (tokens[actor]) req = req.set(auth(tokens[actor]!));
       const res = body !== undefined ? await req.send(body) : await req;
       got[actor] = res.status;
-      if (res.status >= 400 && !path.startsWith('/api/docs')) expect(res.body.code).toMatch(/^[A-Z_]+$/);
+      if (res.status >= 400 && !path.startsWith('/api/docs')) expect([route, actor, res.body.code]).toEqual([route, actor, expect.stringMatching(/^[A-Z_]+$/)]);
     }
     expect(got).toEqual(row.expect);
   });
