@@ -12,7 +12,6 @@ export class CreateLedger1795447708438 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     await q.query(`CREATE TABLE "ledger_idempotency_keys" ("initiator_id" uuid NOT NULL, "idempotency_key" character varying(128) NOT NULL, "request_hash" character varying(64) NOT NULL, "result" jsonb NOT NULL, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "pk_ledger_idempotency_keys" PRIMARY KEY ("initiator_id", "idempotency_key"))`);
     await q.query(`CREATE TABLE "ledger_transactions" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "type" character varying(16) NOT NULL, "status" character varying(16) NOT NULL DEFAULT 'completed', "from_account_id" uuid NOT NULL, "to_account_id" uuid NOT NULL, "quantity" numeric(20,0) NOT NULL, "initiator_id" uuid NOT NULL, "idempotency_key" character varying(128), "phase" character varying(32), "reason" character varying(1000), "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "ck_ledger_transactions_reason" CHECK ("type" <> 'correction' OR "reason" IS NOT NULL), CONSTRAINT "ck_ledger_transactions_accounts" CHECK ("from_account_id" <> "to_account_id"), CONSTRAINT "ck_ledger_transactions_quantity" CHECK ("quantity" > 0 AND "quantity" = trunc("quantity")), CONSTRAINT "ck_ledger_transactions_type" CHECK ("type" IN ('issuance','transfer','retirement','cancellation','offset','correction')), CONSTRAINT "pk_ledger_transactions" PRIMARY KEY ("id"))`);
-    await q.query(`CREATE INDEX "ix_ledger_transactions_created_at" ON "ledger_transactions" ("created_at") `);
     await q.query(`CREATE UNIQUE INDEX "uq_ledger_transactions_issuance_phase" ON "ledger_transactions" ("to_account_id", "phase") WHERE "type" = 'issuance'`);
     await q.query(`CREATE UNIQUE INDEX "uq_ledger_transactions_idempotency" ON "ledger_transactions" ("initiator_id", "idempotency_key") WHERE "idempotency_key" IS NOT NULL`);
     await q.query(`CREATE TABLE "ledger_entries" ("id" bigint GENERATED ALWAYS AS IDENTITY NOT NULL, "transaction_id" uuid NOT NULL, "account_id" uuid NOT NULL, "seq" bigint NOT NULL, "amount" numeric(20,0) NOT NULL, "balance_after" numeric(20,0) NOT NULL, "prev_hash" character varying(64), "hash" character varying(64) NOT NULL, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "ck_ledger_entries_seq" CHECK ("seq" >= 1), CONSTRAINT "ck_ledger_entries_amount" CHECK ("amount" <> 0 AND "amount" = trunc("amount")), CONSTRAINT "pk_ledger_entries" PRIMARY KEY ("id"))`);
@@ -42,19 +41,22 @@ export class CreateLedger1795447708438 implements MigrationInterface {
       await q.query(`CREATE TRIGGER ${table}_no_truncate BEFORE TRUNCATE ON "${table}" FOR EACH STATEMENT EXECUTE FUNCTION forbid_modification()`);
     }
 
-    // Every transaction's entries sum to zero (two legs), checked at commit.
+    // Every transaction's entries sum to zero (two legs), checked at commit: once per transaction
+    // 
     await q.query(`
       CREATE FUNCTION ledger_check_transaction_balanced() RETURNS trigger LANGUAGE plpgsql AS $$
-      DECLARE v_sum numeric; v_count int;
+      DECLARE v_id uuid := NEW.id; v_sum numeric; v_count int;
       BEGIN
-        SELECT coalesce(sum(amount), 0), count(*) INTO v_sum, v_count FROM ledger_entries WHERE transaction_id = NEW.transaction_id;
+        SELECT coalesce(sum(amount), 0), count(*) INTO v_sum, v_count FROM ledger_entries WHERE transaction_id = v_id;
         IF v_sum <> 0 OR v_count <> 2 THEN
-          RAISE EXCEPTION 'ledger transaction % is unbalanced (sum %, % entries)', NEW.transaction_id, v_sum, v_count
+          RAISE EXCEPTION 'ledger transaction % is unbalanced (sum %, % entries)', v_id, v_sum, v_count
             USING ERRCODE = 'check_violation';
         END IF;
         RETURN NULL;
       END $$`);
-    await q.query(`CREATE CONSTRAINT TRIGGER ledger_entries_balanced AFTER INSERT ON ledger_entries DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION ledger_check_transaction_balanced()`);
+    await q.query(`CREATE CONSTRAINT TRIGGER ledger_transactions_balanced AFTER INSERT ON ledger_transactions DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION ledger_check_transaction_balanced()`);
+    // An entry added later to an older transaction is caught by ledger:verify (and the journal's
+    // append-only triggers forbid changing the existing ones).
 
     // Balances and chain heads change only inside ledger_post(), never by hand.
     await q.query(`
@@ -86,7 +88,7 @@ export class CreateLedger1795447708438 implements MigrationInterface {
     await q.query(`DROP TRIGGER accounts_balance_guard ON accounts`);
     await q.query(`DROP FUNCTION ledger_guard_account_balance()`);
     await q.query(`DELETE FROM accounts WHERE account_number IN ('AST-1', 'AST-2', 'AST-101', 'AST-201')`);
-    await q.query(`DROP TRIGGER ledger_entries_balanced ON ledger_entries`);
+    await q.query(`DROP TRIGGER ledger_transactions_balanced ON ledger_transactions`);
     await q.query(`DROP FUNCTION ledger_check_transaction_balanced()`);
     await q.query(`ALTER TABLE "ledger_entries" DROP CONSTRAINT "fk_ledger_entries_account"`);
     await q.query(`ALTER TABLE "ledger_entries" DROP CONSTRAINT "fk_ledger_entries_transaction"`);
@@ -110,7 +112,6 @@ export class CreateLedger1795447708438 implements MigrationInterface {
     await q.query(`DROP TABLE "ledger_entries"`);
     await q.query(`DROP INDEX "public"."uq_ledger_transactions_idempotency"`);
     await q.query(`DROP INDEX "public"."uq_ledger_transactions_issuance_phase"`);
-    await q.query(`DROP INDEX "public"."ix_ledger_transactions_created_at"`);
     await q.query(`DROP TABLE "ledger_transactions"`);
     await q.query(`DROP TABLE "ledger_idempotency_keys"`);
   }

@@ -26,6 +26,8 @@ DECLARE
   v_qty numeric;
   v_reserve numeric;
   v_tx uuid;
+  v_from_hash text;
+  v_to_hash text;
   v_at timestamptz := now();
   v_result jsonb;
   v_existing record;
@@ -168,23 +170,18 @@ BEGIN
             p_reason, v_at)
     RETURNING id INTO v_tx;
 
+    v_from_hash := encode(sha256(convert_to(concat_ws('|', coalesce(v_from.last_hash, ''), v_from.id, v_from.entry_count + 1, -v_qty, v_from.balance - v_qty, v_tx), 'UTF8')), 'hex');
+    v_to_hash := encode(sha256(convert_to(concat_ws('|', coalesce(v_to.last_hash, ''), v_to.id, v_to.entry_count + 1, v_qty, v_to.balance + v_qty, v_tx), 'UTF8')), 'hex');
     INSERT INTO ledger_entries (transaction_id, account_id, seq, amount, balance_after, prev_hash, hash, created_at)
-    VALUES
-      (v_tx, v_from.id, v_from.entry_count + 1, -v_qty, v_from.balance - v_qty, v_from.last_hash,
-       encode(sha256(convert_to(concat_ws('|', coalesce(v_from.last_hash, ''), v_from.id, v_from.entry_count + 1, -v_qty, v_from.balance - v_qty, v_tx), 'UTF8')), 'hex'),
-       v_at),
-      (v_tx, v_to.id, v_to.entry_count + 1, v_qty, v_to.balance + v_qty, v_to.last_hash,
-       encode(sha256(convert_to(concat_ws('|', coalesce(v_to.last_hash, ''), v_to.id, v_to.entry_count + 1, v_qty, v_to.balance + v_qty, v_tx), 'UTF8')), 'hex'),
-       v_at);
+    VALUES (v_tx, v_from.id, v_from.entry_count + 1, -v_qty, v_from.balance - v_qty, v_from.last_hash, v_from_hash, v_at),
+           (v_tx, v_to.id, v_to.entry_count + 1, v_qty, v_to.balance + v_qty, v_to.last_hash, v_to_hash, v_at);
 
-    UPDATE accounts a SET
-      balance = a.balance + CASE WHEN a.id = v_from.id THEN -v_qty ELSE v_qty END,
-      entry_count = a.entry_count + 1,
-      last_hash = e.hash,
-      issued = a.issued + CASE WHEN v_type = 'issuance' AND a.id = v_to.id THEN v_qty ELSE 0 END,
-      retired = a.retired + CASE WHEN v_type = 'retirement' AND a.id = v_from.id THEN v_qty ELSE 0 END
-    FROM ledger_entries e
-    WHERE e.transaction_id = v_tx AND e.account_id = a.id;
+    UPDATE accounts SET balance = balance - v_qty, entry_count = entry_count + 1, last_hash = v_from_hash,
+           retired = retired + CASE WHEN v_type = 'retirement' THEN v_qty ELSE 0 END
+     WHERE id = v_from.id;
+    UPDATE accounts SET balance = balance + v_qty, entry_count = entry_count + 1, last_hash = v_to_hash,
+           issued = issued + CASE WHEN v_type = 'issuance' THEN v_qty ELSE 0 END
+     WHERE id = v_to.id;
     PERFORM set_config('ledger.posting', 'off', true);
 
     v_result := jsonb_build_object('ok', true, 'transactionId', v_tx, 'type', v_type, 'status', 'completed',

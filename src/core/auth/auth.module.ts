@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto';
 import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
@@ -14,7 +15,8 @@ import './auth-errors';
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
       useFactory: (config: RuntimeConfig) => ({
-        secret: config.jwtSecret,
+        // a KeyObject (see jwt.strategy.ts)
+        secret: createSecretKey(Buffer.from(config.jwtSecret, 'utf8')) as unknown as string,
         signOptions: { algorithm: 'HS256', issuer: TOKEN_ISSUER, expiresIn: config.env.JWT_EXPIRES_IN_SECONDS },
         verifyOptions: { algorithms: ['HS256'], issuer: TOKEN_ISSUER },
       }),

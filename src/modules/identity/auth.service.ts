@@ -66,11 +66,34 @@ export class AuthService implements ActorResolver {
 
   async resolve(claims: TokenClaims): Promise<Actor | null> {
     if (typeof claims?.sub !== 'string' || !/^[0-9a-f-]{36}$/.test(claims.sub)) return null;
-    const login = await this.db.getRepository(Login).findOne({ where: { id: claims.sub } });
-    if (!login || login.status !== 'active' || login.tokenVersion !== claims.tv || login.role !== claims.role) {
-      return null;
-    }
-    return this.toActor(login);
+    // Runs on every authenticated request: one plain indexed query, no ORM hydration.
+    const rows: {
+      login_id: string;
+      role: Actor['role'];
+      status: string;
+      token_version: number;
+      must_change_password: boolean;
+      is_bootstrap: boolean;
+      target_holder_id: string | null;
+      verifier_id: string | null;
+      trading_participant_id: string | null;
+    }[] = await this.db.query(
+      `SELECT login_id, role, status, token_version, must_change_password, is_bootstrap,
+              target_holder_id, verifier_id, trading_participant_id
+         FROM logins WHERE id = $1`,
+      [claims.sub],
+    );
+    const row = rows[0];
+    if (!row || row.status !== 'active' || row.token_version !== claims.tv || row.role !== claims.role) return null;
+    return {
+      id: claims.sub,
+      loginId: row.login_id,
+      role: row.role,
+      mustChangePassword: row.must_change_password && !row.is_bootstrap,
+      targetHolderId: row.target_holder_id,
+      verifierId: row.verifier_id,
+      tradingParticipantId: row.trading_participant_id,
+    };
   }
 
   toActor(login: Login): Actor {

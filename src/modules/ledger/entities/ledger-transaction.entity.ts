@@ -10,7 +10,6 @@ export type TransactionType = (typeof TRANSACTION_TYPES)[number];
 @Entity('ledger_transactions')
 @Index('uq_ledger_transactions_idempotency', ['initiatorId', 'idempotencyKey'], { unique: true, where: '"idempotency_key" IS NOT NULL' })
 @Index('uq_ledger_transactions_issuance_phase', ['toAccountId', 'phase'], { unique: true, where: `"type" = 'issuance'` })
-@Index('ix_ledger_transactions_created_at', ['createdAt'])
 @Check('ck_ledger_transactions_type', `"type" IN ('issuance','transfer','retirement','cancellation','offset','correction')`)
 @Check('ck_ledger_transactions_quantity', `"quantity" > 0 AND "quantity" = trunc("quantity")`)
 @Check('ck_ledger_transactions_accounts', `"from_account_id" <> "to_account_id"`)

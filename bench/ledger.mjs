@@ -1,0 +1,269 @@
+#!/usr/bin/env node
+// Ledger benchmark (a script, not a test): `npm run bench:ledger`.
+// Against BENCH_DATABASE_URL (else 127.0.0.1:5432, user postgres), in databases it creates and drops:
+//   (a) pgbench tpcb-like on the same server: P (scale = clients) and H (scale 1, one hot branch row)
+//   (b) uncontended transfers/s over HTTP, CLIENTS concurrent clients, each from its own account
+//   (c) transfers/s all from one hot account
+//   (d) idempotent replays/s (same key, same body)
+// with p50/p99 latency, then `ledger:verify`. Seeds ≥ 10,000 accounts. Needs a build (npm run build).
+import { execFileSync, spawn } from 'node:child_process';
+import http from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const { Client } = require('pg');
+const argon2 = require('argon2');
+
+const SERVER = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 32);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 10000);
+const PGBENCH = process.env.PGBENCH ?? 'pgbench';
+const suffix = `${process.pid}_${randomBytes(2).toString('hex')}`;
+const log = (m) => process.stderr.write(`[bench] ${m}\n`);
+
+const dbUrl = (name) => {
+  const u = new URL(SERVER);
+  u.pathname = `/${name}`;
+  return u.toString();
+};
+async function admin(sql) {
+  const c = new Client({ connectionString: SERVER });
+  await c.connect();
+  try {
+    await c.query(sql);
+  } finally {
+    await c.end();
+  }
+}
+
+function pgbench(scale) {
+  const name = `asset_bench_pgbench_${scale}_${suffix}`;
+  const u = new URL(dbUrl(name));
+  const args = ['-h', u.hostname, '-p', u.port || '5432', '-U', decodeURIComponent(u.username || 'postgres')];
+  execFileSync(PGBENCH, [...args, '-i', '-q', '-s', String(scale), '--no-vacuum', name], { stdio: 'ignore', env: { ...process.env, PGDATABASE: name } });
+  execFileSync(PGBENCH, [...args, '-c', '1', '-T', '1', name], { stdio: 'ignore' }); // warm-up
+  const out = execFileSync(PGBENCH, [...args, '-c', String(CLIENTS), '-j', '2', '-T', String(SECONDS), '-b', 'tpcb-like', name], { encoding: 'utf8' });
+  const tps = Number(/tps = ([0-9.]+)/.exec(out)[1]);
+  return { name, tps };
+}
+
+// node:http with a keep-alive agent: much lighter than fetch, so the load generator (which shares
+// the machine's two cores with the registry and PostgreSQL) takes as little CPU as it can.
+const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+function post(base, path, headers, body) {
+  return new Promise((resolve, reject) => {
+    const u = new URL(path, base);
+    const payload = Buffer.from(JSON.stringify(body));
+    const req = http.request(
+      { agent, host: u.hostname, port: u.port, path: u.pathname, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': payload.length, ...headers } },
+      (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode, text: Buffer.concat(chunks).toString() }));
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+
+/** CLIENTS loops for SECONDS, each sending what next(i) builds; returns ok/s and latencies. */
+async function load(base, next) {
+  const latencies = [];
+  let ok = 0;
+  let failed = 0;
+  const codes = new Map();
+  const deadline = performance.now() + SECONDS * 1000;
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async (_, i) => {
+      while (performance.now() < deadline) {
+        const { token, body, key } = next(i);
+        const t0 = performance.now();
+        const res = await post(base, '/api/v1/transfers', { authorization: `Bearer ${token}`, ...(key ? { 'idempotency-key': key } : {}) }, body);
+        const text = res.text;
+        latencies.push(performance.now() - t0);
+        if (res.status === 201) ok++;
+        else {
+          failed++;
+          const code = JSON.parse(text).code;
+          codes.set(code, (codes.get(code) ?? 0) + 1);
+        }
+      }
+    }),
+  );
+  latencies.sort((a, b) => a - b);
+  const started = deadline - SECONDS * 1000;
+  return {
+    tps: ok / ((performance.now() - started) / 1000),
+    ok,
+    failed,
+    codes: Object.fromEntries(codes),
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+  };
+}
+
+async function main() {
+  // (a) the server's own yardstick
+  log(`pgbench tpcb-like, ${CLIENTS} clients, ${SECONDS} s: scale ${CLIENTS} (P) and scale 1 (H)…`);
+  await admin(`CREATE DATABASE asset_bench_pgbench_${CLIENTS}_${suffix}`);
+  await admin(`CREATE DATABASE asset_bench_pgbench_1_${suffix}`);
+  let P, H;
+  try {
+    P = pgbench(CLIENTS).tps;
+    H = pgbench(1).tps;
+  } finally {
+    await admin(`DROP DATABASE IF EXISTS asset_bench_pgbench_${CLIENTS}_${suffix} WITH (FORCE)`);
+    await admin(`DROP DATABASE IF EXISTS asset_bench_pgbench_1_${suffix} WITH (FORCE)`);
+  }
+  log(`pgbench P=${P.toFixed(0)} H=${H.toFixed(0)}`);
+
+  const name = `asset_bench_ledger_${suffix}`;
+  await admin(`CREATE DATABASE ${name}`);
+  const url = dbUrl(name);
+  const app = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), 'dist/src/main.js'], {
+    env: {
+      PATH: process.env.PATH, NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', DATABASE_URL: url, MIGRATIONS_RUN: 'true',
+      JWT_SECRET: randomBytes(32).toString('hex'), LOG_LEVEL: 'warn', DATABASE_POOL_SIZE: String(Math.min(CLIENTS, 40)),
+      BOOTSTRAP_SECRETARIAT_LOGIN_ID: 'bench-sec', BOOTSTRAP_SECRETARIAT_PASSWORD: 'Bench-Secretariat-1',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  try {
+    let out = '';
+    // LOG_LEVEL=warn hides the start line, so find the port from the listening socket instead
+    const base = await new Promise((resolve, reject) => {
+      app.stdout.on('data', (c) => (out += c));
+      app.on('exit', (code) => reject(new Error(`registry exited ${code}: ${out}`)));
+      const started = Date.now();
+      const poll = async () => {
+        try {
+          const ss = execFileSync('ss', ['-ltnp'], { encoding: 'utf8' });
+          const line = ss.split('\n').find((l) => l.includes(`pid=${app.pid},`));
+          const port = line && /127\.0\.0\.1:(\d+)/.exec(line)?.[1];
+          if (port && (await fetch(`http://127.0.0.1:${port}/health`)).ok) return resolve(`http://127.0.0.1:${port}`);
+        } catch {
+          /* not yet */
+        }
+        if (Date.now() - started > 60000) return reject(new Error('registry did not start'));
+        setTimeout(poll, 200);
+      };
+      poll();
+    });
+    log(`registry at ${base}; seeding ${ACCOUNTS} accounts…`);
+
+    const db = new Client({ connectionString: url });
+    db.on('error', (e) => log(`bench connection: ${e.message}`));
+    await db.connect();
+    const sources = CLIENTS + 1; // one per client, plus the hot account
+    const hash = await argon2.hash('Bench-Passw0rd-1', { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 });
+    await db.query(
+      `INSERT INTO trading_participants (participant_number, name, name_kana, account_name, contact_department, contact_name,
+          contact_name_kana, contact_postal_code, contact_address, contact_phone, contact_email, disclosure_consent)
+       SELECT 'B' || lpad(g::text, 6, '0'), '参加者' || g, 'さんかしゃ', '口座' || g, '部', '担当', 'たんとう', '100-0001', '東京',
+              '03-0000-0000', 'bench' || g || '@example.jp', false
+         FROM generate_series(1, $1) g`,
+      [ACCOUNTS],
+    );
+    await db.query(
+      `INSERT INTO accounts (account_number, type, name, trading_participant_id)
+       SELECT 'AST-' || (100000 + row_number() OVER (ORDER BY participant_number)), 'holding', account_name, id FROM trading_participants`,
+    );
+    await db.query(
+      `INSERT INTO logins (login_id, role, display_name, password_hash, must_change_password, trading_participant_id)
+       SELECT participant_number, 'trading_participant', name, $1, false, id FROM trading_participants
+        WHERE participant_number <= 'B' || lpad($2::text, 6, '0')`,
+      [hash, sources],
+    );
+    const [{ id: secId }] = (await db.query(`SELECT id FROM logins WHERE login_id = 'bench-sec'`)).rows;
+    const funded = (await db.query(
+      `SELECT a.account_number, p.participant_number FROM accounts a JOIN trading_participants p ON p.id = a.trading_participant_id
+        WHERE p.participant_number <= 'B' || lpad($1::text, 6, '0') ORDER BY p.participant_number`,
+      [sources],
+    )).rows;
+    for (const f of funded) {
+      const r = (await db.query(`SELECT ledger_post('correction', 'AST-1', $1, 1000000000, $2, NULL, NULL, true, NULL, NULL, NULL, 'bench funding') AS r`, [f.account_number, secId])).rows[0].r;
+      if (!r.ok) throw new Error(JSON.stringify(r));
+    }
+    const destinations = (await db.query(`SELECT account_number FROM accounts WHERE type = 'holding' ORDER BY account_number`)).rows.map((r) => r.account_number);
+    await db.query('ANALYZE');
+    const [{ n: accountCount }] = (await db.query(`SELECT count(*)::int n FROM accounts`)).rows;
+    log(`${accountCount} accounts; logging in ${sources} sources…`);
+
+    const tokens = [];
+    for (const f of funded) {
+      const res = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ loginId: f.participant_number, password: 'Bench-Passw0rd-1' }) });
+      tokens.push((await res.json()).accessToken);
+    }
+    const hot = { account: funded[CLIENTS].account_number, token: tokens[CLIENTS] };
+    const pick = (from) => {
+      for (;;) {
+        const d = destinations[Math.floor(Math.random() * destinations.length)];
+        if (d !== from) return d;
+      }
+    };
+
+    log('(b) uncontended transfers…');
+    const uncontended = await load(base, (i) => ({
+      token: tokens[i],
+      body: { fromAccount: funded[i].account_number, toAccount: pick(funded[i].account_number), quantity: '1' },
+    }));
+    log(`uncontended ${uncontended.tps.toFixed(0)}/s p50 ${uncontended.p50.toFixed(1)} ms p99 ${uncontended.p99.toFixed(1)} ms ${JSON.stringify(uncontended.codes)}`);
+
+    log('(c) hot-account transfers…');
+    const hotRun = await load(base, () => ({ token: hot.token, body: { fromAccount: hot.account, toAccount: pick(hot.account), quantity: '1' } }));
+    log(`hot ${hotRun.tps.toFixed(0)}/s p50 ${hotRun.p50.toFixed(1)} ms p99 ${hotRun.p99.toFixed(1)} ms ${JSON.stringify(hotRun.codes)}`);
+
+    log('(d) idempotent replays…');
+    const keyed = [];
+    for (let i = 0; i < CLIENTS; i++) {
+      const body = { fromAccount: funded[i].account_number, toAccount: pick(funded[i].account_number), quantity: '1' };
+      const key = `bench-replay-${i}`;
+      const res = await fetch(`${base}/api/v1/transfers`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[i]}`, 'idempotency-key': key }, body: JSON.stringify(body) });
+      if (res.status !== 201) throw new Error(`keyed transfer failed: ${res.status}`);
+      keyed.push({ token: tokens[i], body, key });
+    }
+    const [{ n: txBefore }] = (await db.query(`SELECT count(*)::int n FROM ledger_transactions`)).rows;
+    const replays = await load(base, (i) => keyed[i]);
+    const [{ n: txAfter }] = (await db.query(`SELECT count(*)::int n FROM ledger_transactions`)).rows;
+    if (txAfter !== txBefore) throw new Error(`replays wrote ${txAfter - txBefore} transactions`);
+    log(`replays ${replays.tps.toFixed(0)}/s p50 ${replays.p50.toFixed(1)} ms p99 ${replays.p99.toFixed(1)} ms (no rows written)`);
+    await db.end();
+
+    app.kill('SIGTERM');
+    await new Promise((r) => app.on('exit', r));
+    log('ledger:verify…');
+    let verify = 'failed';
+    try {
+      const out = execFileSync(process.execPath, ['dist/scripts/ledger-verify.js'], { env: { ...process.env, DATABASE_URL: url }, encoding: 'utf8' });
+      process.stderr.write(out);
+      if (/mismatches=0 ok/.test(out)) verify = 'ok';
+    } catch (error) {
+      process.stderr.write(String(error.stdout ?? error));
+    }
+
+    const f = (x, d = 1) => x.toFixed(d);
+    console.log(`accounts=${accountCount} clients=${CLIENTS} seconds=${SECONDS}`);
+    console.log(`uncontended: ${f(uncontended.tps)} transfers/s, p50 ${f(uncontended.p50)} ms, p99 ${f(uncontended.p99)} ms, ok ${uncontended.ok}, refused ${uncontended.failed}`);
+    console.log(`hot account: ${f(hotRun.tps)} transfers/s, p50 ${f(hotRun.p50)} ms, p99 ${f(hotRun.p99)} ms, ok ${hotRun.ok}, refused ${hotRun.failed}`);
+    console.log(`replays:     ${f(replays.tps)} replays/s, p50 ${f(replays.p50)} ms, p99 ${f(replays.p99)} ms`);
+    console.log(`pgbench tpcb-like: P=${f(P)} tps (scale ${CLIENTS}), H=${f(H)} tps (scale 1)`);
+    console.log(
+      `bench-ledger uncontended_tps=${f(uncontended.tps)} hot_tps=${f(hotRun.tps)} pgbench_P=${f(P)} pgbench_H=${f(H)} ` +
+        `ratio_uncontended=${(uncontended.tps / P).toFixed(2)} ratio_hot=${(hotRun.tps / H).toFixed(2)} p99_ms=${f(uncontended.p99)} verify=${verify}`,
+    );
+    if (verify !== 'ok') process.exitCode = 1;
+  } finally {
+    if (app.exitCode === null) app.kill('SIGKILL');
+    await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
