@@ -128,7 +128,7 @@ async function main() {
   const app = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), 'dist/src/main.js'], {
     env: {
       PATH: process.env.PATH, NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', DATABASE_URL: url, MIGRATIONS_RUN: 'true',
-      JWT_SECRET: randomBytes(32).toString('hex'), LOG_LEVEL: 'warn', DATABASE_POOL_SIZE: String(Math.min(CLIENTS, 40)),
+      JWT_SECRET: randomBytes(32).toString('hex'), LOG_LEVEL: 'warn', DATABASE_POOL_SIZE: process.env.BENCH_POOL ?? String(Math.min(CLIENTS, 40)),
       BOOTSTRAP_SECRETARIAT_LOGIN_ID: 'bench-sec', BOOTSTRAP_SECRETARIAT_PASSWORD: 'Bench-Secretariat-1',
     },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -143,7 +143,8 @@ async function main() {
       const poll = async () => {
         try {
           const ss = execFileSync('ss', ['-ltnp'], { encoding: 'utf8' });
-          const line = ss.split('\n').find((l) => l.includes(`pid=${app.pid},`));
+          const pids = [app.pid, ...execFileSync('ps', ['-o', 'pid=', '--ppid', String(app.pid)], { encoding: 'utf8' }).split('\n').map((x) => x.trim()).filter(Boolean)];
+          const line = ss.split('\n').find((l) => pids.some((pid) => l.includes(`pid=${pid},`)));
           const port = line && /127\.0\.0\.1:(\d+)/.exec(line)?.[1];
           if (port && (await fetch(`http://127.0.0.1:${port}/health`)).ok) return resolve(`http://127.0.0.1:${port}`);
         } catch {
