@@ -9,6 +9,7 @@ import { HealthController } from './core/health/health.controller';
 import { ApiValidationPipe } from './core/http/validation.pipe';
 import { IdentityModule } from './modules/identity/identity.module';
 import { LedgerModule } from './modules/ledger/ledger.module';
+import { EmissionsModule } from './modules/emissions/emissions.module';
 
 @Global()
 @Module({})
@@ -35,6 +36,7 @@ export class AppModule {
         AuthModule,
         IdentityModule,
         LedgerModule,
+        EmissionsModule,
         ...extraModules,
       ],
       controllers: [HealthController],

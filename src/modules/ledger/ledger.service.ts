@@ -209,8 +209,9 @@ export class LedgerService {
    * (until the emissions module confirms them from approved reports). Locked once JAA were issued
    * for the phase; a new phase starts the reserve terms afresh.
    */
-  async setComplianceTerms(targetHolderId: string, dto: ComplianceTermsDto) {
-    return this.db.transaction(async (m) => {
+  async setComplianceTerms(targetHolderId: string, dto: ComplianceTermsDto, manager?: EntityManager) {
+    const run = <T>(fn: (m: EntityManager) => Promise<T>) => (manager ? fn(manager) : this.db.transaction(fn));
+    return run(async (m) => {
       const account = await m.findOne(Account, { where: { targetHolderId, type: 'compliance' }, lock: { mode: 'pessimistic_write' } });
       if (!account) throw new DomainError('ACCOUNT_NOT_FOUND', { targetHolderId });
       const [{ issued }] = await m.query(
@@ -236,6 +237,19 @@ export class LedgerService {
         issuable: Decimal.max(0, new Decimal(dto.baseYearEmissions).minus(dto.reductionTarget).floor()).toFixed(0),
       };
     });
+  }
+
+  /** Issued and retired JAA of a holder's compliance account for its current phase (home figures). */
+  async complianceFigures(targetHolderId: string) {
+    const account = await this.db.getRepository(Account).findOne({ where: { targetHolderId, type: 'compliance' } });
+    if (!account) return null;
+    return {
+      accountNumber: account.accountNumber,
+      phase: account.phase,
+      issued: account.issued,
+      retired: account.retired,
+      balance: account.balance,
+    };
   }
 
   /** One call of ledger_post() (one round trip, atomic on its own), retried on deadlock/serialization. */

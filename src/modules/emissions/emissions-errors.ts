@@ -1,0 +1,40 @@
+import { defineErrors } from '../../core/errors/domain-error';
+
+export const EmissionsErrors = defineErrors({
+  NOT_XLSX: {
+    status: 415,
+    ja: 'Excel（.xlsx）形式のファイルではありません。指定様式をご利用ください。',
+    en: 'The file is not an Excel workbook (.xlsx). Please use the designated form.',
+  },
+  FILE_ENCRYPTED: { status: 422, ja: 'パスワード付き（暗号化）のファイルは受け付けられません。', en: 'Encrypted files are not accepted.' },
+  MACRO_ENABLED: { status: 422, ja: 'マクロを含むファイルは受け付けられません。', en: 'Macro-enabled files are not accepted.' },
+  ZIP_BOMB: { status: 422, ja: 'ファイルの展開後のサイズが上限を超えています。', en: 'The file expands beyond the allowed size.' },
+  FILE_TOO_COMPLEX: { status: 422, ja: 'ファイルの構成が複雑すぎます。', en: 'The file has too many parts.' },
+  TEMPLATE_MISMATCH: {
+    status: 422,
+    ja: '指定様式（現行版）のファイルではありません。最新の様式をダウンロードしてください。',
+    en: 'The file is not the current designated form. Please download the latest template.',
+  },
+  REPORT_CONTENT_INVALID: {
+    status: 422,
+    ja: '算定報告書の内容に誤りがあります。指摘されたセルを確認してください。',
+    en: 'The calculation report has errors; see the listed cells.',
+  },
+  FILE_REQUIRED: { status: 400, ja: 'ファイルを添付してください（項目名 file）。', en: 'Attach the file in the multipart field "file".' },
+  FILE_TYPE_NOT_ALLOWED: {
+    status: 415,
+    ja: 'このファイル形式は添付できません（PDF、PNG、JPEG、xlsx のみ）。',
+    en: 'This file type is not accepted (PDF, PNG, JPEG, xlsx only).',
+  },
+  FILE_NOT_FOUND: { status: 404, ja: 'ファイルが見つかりません。', en: 'File not found.' },
+  REPORT_NOT_FOUND: { status: 404, ja: '報告書が見つかりません。', en: 'Report not found.' },
+  PHASE_NOT_FOUND: { status: 404, ja: '期が見つかりません。', en: 'Phase not found.' },
+  PHASE_EXISTS: { status: 409, ja: '同じ名前の期がすでにあります。', en: 'A phase with this name exists.' },
+  ALREADY_IN_PHASE: { status: 409, ja: 'この目標保有者はすでにこの期に参加しています。', en: 'The holder already takes part in this phase.' },
+  VERIFICATION_REPORT_REQUIRED: {
+    status: 409,
+    ja: '承認依頼の前に検証報告書を登録してください。',
+    en: 'Register the verification report before requesting approval.',
+  },
+  COMMENT_REQUIRED: { status: 400, ja: 'コメントを入力してください。', en: 'A comment is required.' },
+});

@@ -1,0 +1,27 @@
+import { Module } from '@nestjs/common';
+import { MulterModule } from '@nestjs/platform-express';
+import { memoryStorage } from 'multer';
+import { APP_CONFIG, type RuntimeConfig } from '../../core/config/runtime-config';
+import { IdentityModule } from '../identity/identity.module';
+import { LedgerModule } from '../ledger/ledger.module';
+import { NotificationsModule } from '../notifications/notifications.module';
+import { EmissionsController } from './emissions.controller';
+import { EmissionsService } from './emissions.service';
+
+@Module({
+  imports: [
+    IdentityModule,
+    LedgerModule,
+    NotificationsModule,
+    MulterModule.registerAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: RuntimeConfig) => ({
+        storage: memoryStorage(),
+        limits: { fileSize: config.env.UPLOAD_LIMIT_BYTES, files: 1, fields: 5, fieldSize: 8192 },
+      }),
+    }),
+  ],
+  controllers: [EmissionsController],
+  providers: [EmissionsService],
+})
+export class EmissionsModule {}

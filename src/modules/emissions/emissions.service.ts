@@ -1,0 +1,402 @@
+import { createHash } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import Decimal from 'decimal.js';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { Actor } from '../../core/auth/roles';
+import { DomainError } from '../../core/errors/domain-error';
+import { DirectoryService } from '../identity/directory.service';
+import { LedgerService } from '../ledger/ledger.service';
+import { NotificationsService } from '../notifications/notifications.service';
+import type { CreatePhaseDto, JoinPhaseDto } from './dto/emissions.dto';
+import { PhaseParticipant } from './entities/phase-participant.entity';
+import { Phase } from './entities/phase.entity';
+import { ReportFile, type ReportFileKind } from './entities/report-file.entity';
+import { ReportTransition } from './entities/report-transition.entity';
+import { Report, type ReportKind } from './entities/report.entity';
+import './emissions-errors';
+import { KIND_LABELS } from './excel/layout';
+import { parseReport } from './excel/parse';
+import { buildTemplate } from './excel/template';
+import { sniff } from './excel/xlsx-guard';
+import { decide, type ReportAction } from './transitions';
+
+export interface UploadedFile {
+  originalname: string;
+  mimetype: string;
+  size: number;
+  buffer: Buffer;
+}
+
+const ACTION_LABELS: Record<ReportAction, string> = {
+  upload: '算定報告書が登録されました / calculation report uploaded',
+  request_verification: '検証が依頼されました / verification requested',
+  request_send_back: '差戻しが依頼されました / send-back requested',
+  send_back: '差し戻されました / sent back',
+  request_approval: '承認が依頼されました / approval requested',
+  approve: '承認されました / approved',
+  submit: '提出されました / submitted',
+  receive: '受理されました / received',
+};
+
+const MEDIA: Record<string, string> = {
+  'xlsx-zip': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  pdf: 'application/pdf',
+  png: 'image/png',
+  jpeg: 'image/jpeg',
+};
+
+/** Phases, reports, their files and their state machine; confirmations feed the ledger. */
+@Injectable()
+export class EmissionsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly directory: DirectoryService,
+    private readonly ledger: LedgerService,
+    private readonly notifications: NotificationsService,
+  ) {}
+
+  // ---- phases -----------------------------------------------------------------------------
+
+  async createPhase(dto: CreatePhaseDto) {
+    if (!(dto.baseFiscalYear < dto.targetFiscalYear && dto.targetFiscalYear < dto.adjustmentFiscalYear)) {
+      throw new DomainError('VALIDATION_FAILED', { fields: [{ field: 'targetFiscalYear', problems: ['base < target < adjustment fiscal years'] }] });
+    }
+    if (await this.db.getRepository(Phase).exists({ where: { name: dto.name } })) throw new DomainError('PHASE_EXISTS');
+    // The adjustment fiscal year N runs April N – March N+1; its November is in year N.
+    const deadline = dto.retirementDeadline ?? `${dto.adjustmentFiscalYear}-11-30`;
+    if (Number.isNaN(Date.parse(`${deadline}T00:00:00Z`))) {
+      throw new DomainError('VALIDATION_FAILED', { fields: [{ field: 'retirementDeadline', problems: ['not a date'] }] });
+    }
+    const phase = await this.db.getRepository(Phase).save({ ...dto, retirementDeadline: deadline });
+    return phase;
+  }
+
+  listPhases() {
+    return this.db.getRepository(Phase).find({ order: { adoptedFiscalYear: 'DESC', name: 'ASC' } });
+  }
+
+  /** A holder joins a phase with its reduction target: its three reports are created. */
+  async joinPhase(phaseId: string, dto: JoinPhaseDto, actor: Actor) {
+    const phase = await this.phase(phaseId);
+    await this.directory.visibleHolder(actor, dto.targetHolderId);
+    return this.db.transaction(async (m) => {
+      const inserted = await m
+        .createQueryBuilder()
+        .insert()
+        .into(PhaseParticipant)
+        .values({ phaseId, targetHolderId: dto.targetHolderId, reductionTarget: new Decimal(dto.reductionTarget) })
+        .orIgnore()
+        .returning(['phase_id'])
+        .execute();
+      if (!inserted.raw.length) throw new DomainError('ALREADY_IN_PHASE');
+      const years: Record<ReportKind, number> = {
+        base_year: phase.baseFiscalYear,
+        target_year: phase.targetFiscalYear,
+        adjustment_year: phase.adjustmentFiscalYear,
+      };
+      const reports = await m.save(
+        (Object.keys(years) as ReportKind[]).map((kind) =>
+          m.create(Report, { targetHolderId: dto.targetHolderId, phaseId, kind, fiscalYear: years[kind] }),
+        ),
+      );
+      return { phaseId, targetHolderId: dto.targetHolderId, reductionTarget: new Decimal(dto.reductionTarget).toFixed(), reports: reports.map((r) => this.reportView(r)) };
+    });
+  }
+
+  private async phase(id: string, m: EntityManager = this.db.manager) {
+    const phase = await m.findOneBy(Phase, { id });
+    if (!phase) throw new DomainError('PHASE_NOT_FOUND');
+    return phase;
+  }
+
+  // ---- reports ----------------------------------------------------------------------------
+
+  /** The report if this login may see it (holder A/B own, assigned verifier, secretariat), else 404. */
+  async visibleReport(actor: Actor, reportId: string, m: EntityManager = this.db.manager, lock = false) {
+    const report = await m.findOne(Report, { where: { id: reportId }, ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
+    if (!report) throw new DomainError('REPORT_NOT_FOUND');
+    try {
+      await this.directory.visibleHolder(actor, report.targetHolderId, m);
+    } catch {
+      throw new DomainError('REPORT_NOT_FOUND');
+    }
+    return report;
+  }
+
+  reportView(r: Report) {
+    return {
+      id: r.id,
+      targetHolderId: r.targetHolderId,
+      phaseId: r.phaseId,
+      kind: r.kind,
+      fiscalYear: r.fiscalYear,
+      status: r.status,
+      emissions: r.emissions ? r.emissions.toFixed(3) : null,
+      currentFileId: r.currentFileId,
+      updatedAt: r.updatedAt.toISOString(),
+    };
+  }
+
+  async holderReports(actor: Actor, holderId: string) {
+    await this.directory.visibleHolder(actor, holderId);
+    const reports = await this.db.getRepository(Report).find({ where: { targetHolderId: holderId }, relations: { phase: true } });
+    const order: ReportKind[] = ['base_year', 'target_year', 'adjustment_year'];
+    return {
+      items: reports
+        .sort((a, b) => b.phase!.adoptedFiscalYear - a.phase!.adoptedFiscalYear || order.indexOf(a.kind) - order.indexOf(b.kind))
+        .map((r) => ({ ...this.reportView(r), phaseName: r.phase!.name })),
+    };
+  }
+
+  async reportDetail(actor: Actor, reportId: string) {
+    const report = await this.visibleReport(actor, reportId);
+    const transitions = await this.db.getRepository(ReportTransition).find({ where: { reportId }, order: { id: 'ASC' } });
+    return {
+      ...this.reportView(report),
+      history: transitions.map((t) => ({
+        from: t.fromStatus,
+        action: t.action,
+        to: t.toStatus,
+        actorRole: t.actorRole,
+        comment: t.comment,
+        at: t.at.toISOString(),
+      })),
+      files: await this.files(actor, report),
+    };
+  }
+
+  /** Holders see the verification report and review documents once a verification report exists. */
+  private async files(actor: Actor, report: Report) {
+    const files = await this.db.getRepository(ReportFile).find({ where: { reportId: report.id }, order: { uploadedAt: 'ASC' } });
+    const verified = files.some((f) => f.kind === 'verification');
+    const holder = actor.role === 'holder_a' || actor.role === 'holder_b';
+    return files
+      .filter((f) => !holder || verified || (f.kind !== 'verification' && f.kind !== 'review'))
+      .map((f) => ({
+        id: f.id,
+        kind: f.kind,
+        fileName: f.fileName,
+        mediaType: f.mediaType,
+        size: f.size,
+        sha256: f.sha256,
+        comment: f.comment,
+        uploadedAt: f.uploadedAt.toISOString(),
+        authoritative: f.id === report.currentFileId,
+      }));
+  }
+
+  async download(actor: Actor, fileId: string) {
+    const file = await this.db.getRepository(ReportFile).createQueryBuilder('f').addSelect('f.content').where('f.id = :fileId', { fileId }).getOne();
+    if (!file) throw new DomainError('FILE_NOT_FOUND');
+    let report: Report;
+    try {
+      report = await this.visibleReport(actor, file.reportId);
+    } catch {
+      throw new DomainError('FILE_NOT_FOUND');
+    }
+    const listed = await this.files(actor, report);
+    if (!listed.some((f) => f.id === file.id)) throw new DomainError('FILE_NOT_FOUND');
+    return file;
+  }
+
+  async template(actor: Actor, reportId?: string) {
+    if (!reportId) return buildTemplate();
+    const report = await this.visibleReport(actor, reportId);
+    const holder = await this.directory.visibleHolder(actor, report.targetHolderId);
+    return buildTemplate({ holderNumber: holder.holderNumber, facility: holder.facilityName, fiscalYear: report.fiscalYear, kind: report.kind });
+  }
+
+  /** Upload of the calculation report: parsed and recomputed before anything is stored. */
+  async uploadCalculation(actor: Actor, reportId: string, file: UploadedFile | undefined) {
+    if (!file) throw new DomainError('FILE_REQUIRED');
+    const report = await this.visibleReport(actor, reportId);
+    this.check(report, 'upload', actor);
+    const holder = await this.directory.visibleHolder(actor, report.targetHolderId);
+    const parsed = await parseReport(file.buffer, { holderNumber: holder.holderNumber, fiscalYear: report.fiscalYear, kind: report.kind });
+    return this.db.transaction(async (m) => {
+      const locked = await this.visibleReport(actor, reportId, m, true);
+      const to = this.check(locked, 'upload', actor);
+      const stored = await this.store(m, locked, 'calculation', file, actor, null, MEDIA['xlsx-zip']);
+      await m.update(Report, { id: locked.id }, { status: to, emissions: parsed.total, currentFileId: stored.id });
+      await this.record(m, locked, 'upload', to, actor, null);
+      return {
+        ...this.reportView({ ...locked, status: to, emissions: parsed.total, currentFileId: stored.id, updatedAt: new Date() } as Report),
+        rows: parsed.rows.length,
+        file: { id: stored.id, sha256: stored.sha256, size: stored.size },
+      };
+    });
+  }
+
+  async addAttachment(actor: Actor, reportId: string, file: UploadedFile | undefined) {
+    return this.addFile(actor, reportId, file, 'attachment', null, (r) => {
+      if (!['not_submitted', 'registered'].includes(r.status)) throw new DomainError('INVALID_TRANSITION', { status: r.status, action: 'attach' });
+    });
+  }
+
+  async addVerificationReport(actor: Actor, reportId: string, file: UploadedFile | undefined) {
+    return this.addFile(actor, reportId, file, 'verification', null, (r) => {
+      if (r.kind === 'adjustment_year') throw new DomainError('FORBIDDEN');
+      if (r.status !== 'verification_requested') throw new DomainError('INVALID_TRANSITION', { status: r.status, action: 'register_verification_report' });
+    });
+  }
+
+  async addReviewDocument(actor: Actor, reportId: string, file: UploadedFile | undefined, comment: string | undefined) {
+    if (!file && !comment) throw new DomainError('COMMENT_REQUIRED');
+    return this.addFile(actor, reportId, file, 'review', comment ?? null, (r) => {
+      if (!['verification_requested', 'approval_requested', 'approved'].includes(r.status)) {
+        throw new DomainError('INVALID_TRANSITION', { status: r.status, action: 'review_document' });
+      }
+    }, true);
+  }
+
+  private async addFile(
+    actor: Actor,
+    reportId: string,
+    file: UploadedFile | undefined,
+    kind: ReportFileKind,
+    comment: string | null,
+    guard: (r: Report) => void,
+    fileOptional = false,
+  ) {
+    if (!file && !fileOptional) throw new DomainError('FILE_REQUIRED');
+    let media = 'text/plain';
+    if (file) {
+      const sniffed = sniff(file.buffer);
+      if (!MEDIA[sniffed]) throw new DomainError('FILE_TYPE_NOT_ALLOWED', { detected: sniffed });
+      media = MEDIA[sniffed];
+    }
+    return this.db.transaction(async (m) => {
+      const report = await this.visibleReport(actor, reportId, m, true);
+      guard(report);
+      const stored = await this.store(m, report, kind, file ?? { originalname: 'comment.txt', mimetype: media, size: 0, buffer: Buffer.alloc(0) }, actor, comment, media);
+      if (kind === 'review') await this.notifyReport(m, report, 'review_document', comment ?? '');
+      return { id: stored.id, kind, fileName: stored.fileName, mediaType: stored.mediaType, size: stored.size, sha256: stored.sha256 };
+    });
+  }
+
+  private async store(m: EntityManager, report: Report, kind: ReportFileKind, file: UploadedFile, actor: Actor, comment: string | null, media: string) {
+    const name = (file.originalname || 'file').replace(/[\\/\0]/g, '_').slice(0, 255);
+    return m.save(
+      m.create(ReportFile, {
+        reportId: report.id,
+        kind,
+        fileName: name,
+        mediaType: media,
+        size: file.buffer.length,
+        sha256: createHash('sha256').update(file.buffer).digest('hex'),
+        content: file.buffer,
+        comment,
+        uploadedBy: actor.id,
+      }),
+    );
+  }
+
+  /** Decides with the transition table: 403 for a role that never may, 409 from a wrong state. */
+  private check(report: Report, action: ReportAction, actor: Actor) {
+    const d = decide(report.kind, report.status, action, actor.role);
+    if (!d.ok) {
+      if (d.reason === 'role') throw new DomainError('FORBIDDEN', { action });
+      throw new DomainError('INVALID_TRANSITION', { status: report.status, action });
+    }
+    return d.to;
+  }
+
+  async transition(actor: Actor, reportId: string, action: ReportAction, comment: string | undefined) {
+    return this.db.transaction(async (m) => {
+      const report = await this.visibleReport(actor, reportId, m, true);
+      const to = this.check(report, action, actor);
+      if (action === 'send_back' && !comment?.trim()) throw new DomainError('COMMENT_REQUIRED');
+      if (action === 'request_approval' && !(await m.exists(ReportFile, { where: { reportId, kind: 'verification' } }))) {
+        throw new DomainError('VERIFICATION_REPORT_REQUIRED');
+      }
+      await m.update(Report, { id: report.id }, { status: to });
+      await this.record(m, report, action, to, actor, comment ?? null);
+      if (action === 'approve') await this.confirm(m, report);
+      return this.reportView({ ...report, status: to, updatedAt: new Date() } as Report);
+    });
+  }
+
+  /** Approval confirms emissions: base year → the ledger's issuance terms; target year → the obligation. */
+  private async confirm(m: EntityManager, report: Report) {
+    const participant = await m.findOneOrFail(PhaseParticipant, {
+      where: { phaseId: report.phaseId, targetHolderId: report.targetHolderId },
+      lock: { mode: 'pessimistic_write' },
+    });
+    const phase = await this.phase(report.phaseId, m);
+    if (report.kind === 'base_year') {
+      await m.update(PhaseParticipant, { phaseId: report.phaseId, targetHolderId: report.targetHolderId }, { baseYearEmissions: report.emissions });
+      await this.ledger.setComplianceTerms(
+        report.targetHolderId,
+        { phase: phase.name, baseYearEmissions: report.emissions!.toFixed(3), reductionTarget: participant.reductionTarget.toFixed(3) },
+        m,
+      );
+    } else if (report.kind === 'target_year') {
+      await m.update(PhaseParticipant, { phaseId: report.phaseId, targetHolderId: report.targetHolderId }, { targetYearEmissions: report.emissions });
+    }
+  }
+
+  private async record(m: EntityManager, report: Report, action: ReportAction, to: string, actor: Actor, comment: string | null) {
+    await m.insert(ReportTransition, { reportId: report.id, fromStatus: report.status, action, toStatus: to, actorId: actor.id, actorRole: actor.role, comment });
+    await this.notifyReport(m, report, action, comment ?? '');
+  }
+
+  /** Report events are emissions management: emails A and B; verification requests and send-backs also reach the verifier. */
+  private async notifyReport(m: EntityManager, report: Report, action: ReportAction | 'review_document', comment: string) {
+    const [holder] = await m.query(
+      `SELECT h.holder_number, h.representative_name, h.contact_email_a, h.contact_email_b, v.email AS verifier_email
+         FROM target_holders h
+         LEFT JOIN verifier_assignments va ON va.target_holder_id = h.id AND va.ended_at IS NULL
+         LEFT JOIN verifiers v ON v.id = va.verifier_id
+        WHERE h.id = $1`,
+      [report.targetHolderId],
+    );
+    const label = action === 'review_document' ? '査読書類が登録されました / review document added' : ACTION_LABELS[action];
+    const toVerifier = ['request_verification', 'request_send_back', 'send_back', 'review_document'].includes(action);
+    await this.notifications.enqueue(m, {
+      event: `report.${action}`,
+      recipients: [holder.contact_email_a, holder.contact_email_b, toVerifier ? holder.verifier_email : null],
+      subject: `【ASSET】${holder.holder_number} ${holder.representative_name}：${KIND_LABELS[report.kind].split(' / ')[0]}算定報告書 ${label.split(' / ')[0]}`,
+      body: `${KIND_LABELS[report.kind]} (${report.fiscalYear}) — ${label}${comment ? `\nコメント / Comment: ${comment}` : ''}`,
+      subjectType: 'report',
+      subjectId: report.id,
+    });
+  }
+
+  // ---- compliance (home figures) ----------------------------------------------------------
+
+  async compliance(actor: Actor, holderId: string, phaseId?: string, now = new Date()) {
+    await this.directory.visibleHolder(actor, holderId);
+    const participant = await this.db.getRepository(PhaseParticipant).findOne({
+      where: { targetHolderId: holderId, ...(phaseId ? { phaseId } : {}) },
+      relations: { phase: true },
+      order: { joinedAt: 'DESC' },
+    });
+    if (!participant) throw new DomainError('PHASE_NOT_FOUND');
+    const phase = participant.phase!;
+    const emissions = {
+      phaseId: phase.id,
+      phase: phase.name,
+      baseYearEmissions: participant.baseYearEmissions?.toFixed(3) ?? null,
+      targetYearEmissions: participant.targetYearEmissions?.toFixed(3) ?? null,
+    };
+    if (actor.role === 'holder_b') return emissions; // B sees no allowance figures
+    const figures = await this.ledger.complianceFigures(holderId);
+    const inPhase = figures?.phase === phase.name;
+    const obligation = participant.targetYearEmissions ? participant.targetYearEmissions.ceil() : null;
+    const retired = inPhase ? figures!.retired : new Decimal(0);
+    // The deadline is the end of its day in Japan (UTC+9).
+    const deadlinePassed = now.getTime() > Date.parse(`${phase.retirementDeadline}T23:59:59.999+09:00`);
+    const status = obligation && retired.gte(obligation) ? 'met' : deadlinePassed ? 'not_met' : 'pending';
+    return {
+      ...emissions,
+      reductionTarget: participant.reductionTarget.toFixed(3),
+      jaaIssued: inPhase ? figures!.issued.toFixed(0) : '0',
+      jaaRetired: retired.toFixed(0),
+      obligation: obligation?.toFixed(0) ?? null,
+      retirementDeadline: phase.retirementDeadline,
+      banked: participant.banked.toFixed(0),
+      status,
+    };
+  }
+}

@@ -1,0 +1,121 @@
+import { inflateRawSync } from 'node:zlib';
+import { DomainError } from '../../../core/errors/domain-error';
+
+/** Bounds on what an uploaded workbook may expand to. */
+export const MAX_EXPANDED_BYTES = 100 * 1024 * 1024;
+export const MAX_RATIO = 200;
+export const MAX_ENTRIES = 2000;
+
+const PDF = Buffer.from('%PDF');
+const ZIP = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
+const CFB = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
+const ENCRYPTION_INFO = Buffer.from('EncryptionInfo', 'utf16le');
+
+export type FileSniff = 'xlsx-zip' | 'pdf' | 'png' | 'jpeg' | 'cfb' | 'unknown';
+
+/** What a file is by its first bytes (never by its name). */
+export function sniff(buf: Buffer): FileSniff {
+  if (buf.subarray(0, 4).equals(ZIP)) return 'xlsx-zip';
+  if (buf.subarray(0, 4).equals(PDF)) return 'pdf';
+  if (buf.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'png';
+  if (buf[0] === 0xff && buf[1] === 0xd8 && buf[2] === 0xff) return 'jpeg';
+  if (buf.subarray(0, 8).equals(CFB)) return 'cfb';
+  return 'unknown';
+}
+
+interface ZipEntry {
+  name: string;
+  method: number;
+  compressedSize: number;
+  size: number;
+  localOffset: number;
+}
+
+/** Reads the zip's central directory (no extraction). */
+function centralDirectory(buf: Buffer): ZipEntry[] {
+  const min = Math.max(0, buf.length - 65557);
+  let eocd = -1;
+  for (let i = buf.length - 22; i >= min; i--) {
+    if (buf.readUInt32LE(i) === 0x06054b50) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd < 0) throw new Error('no end of central directory');
+  const count = buf.readUInt16LE(eocd + 10);
+  let offset = buf.readUInt32LE(eocd + 16);
+  if (count > MAX_ENTRIES) throw new DomainError('FILE_TOO_COMPLEX', { entries: count });
+  const entries: ZipEntry[] = [];
+  for (let i = 0; i < count; i++) {
+    if (offset + 46 > buf.length || buf.readUInt32LE(offset) !== 0x02014b50) throw new Error('bad central directory');
+    const nameLength = buf.readUInt16LE(offset + 28);
+    const extraLength = buf.readUInt16LE(offset + 30);
+    const commentLength = buf.readUInt16LE(offset + 32);
+    entries.push({
+      method: buf.readUInt16LE(offset + 10),
+      compressedSize: buf.readUInt32LE(offset + 20),
+      size: buf.readUInt32LE(offset + 24),
+      localOffset: buf.readUInt32LE(offset + 42),
+      name: buf.toString('utf8', offset + 46, offset + 46 + nameLength),
+    });
+    offset += 46 + nameLength + extraLength + commentLength;
+  }
+  return entries;
+}
+
+/**
+ * Refuses anything but a plain .xlsx before a parser touches it: not a workbook by content → 415;
+ * encrypted, macro-enabled, or expanding past the bounds (a zip bomb, declared or real) → 422.
+ */
+export function assertPlainXlsx(buf: Buffer): void {
+  const kind = sniff(buf);
+  if (kind === 'cfb') {
+    if (buf.includes(ENCRYPTION_INFO)) throw new DomainError('FILE_ENCRYPTED');
+    throw new DomainError('NOT_XLSX', { detected: 'legacy Office file (.xls)' });
+  }
+  if (kind !== 'xlsx-zip') throw new DomainError('NOT_XLSX', { detected: kind });
+  let entries: ZipEntry[];
+  try {
+    entries = centralDirectory(buf);
+  } catch (error) {
+    if (error instanceof DomainError) throw error;
+    throw new DomainError('NOT_XLSX', { detected: 'damaged zip' });
+  }
+  const names = new Set(entries.map((e) => e.name));
+  if (!names.has('[Content_Types].xml') || !names.has('xl/workbook.xml')) {
+    throw new DomainError('NOT_XLSX', { detected: 'zip that is not a workbook' });
+  }
+  if ([...names].some((n) => /vbaProject\.bin$/i.test(n))) throw new DomainError('MACRO_ENABLED');
+  const declared = entries.reduce((sum, e) => sum + e.size, 0);
+  if (declared > MAX_EXPANDED_BYTES) throw new DomainError('ZIP_BOMB', { expandedBytes: declared, limit: MAX_EXPANDED_BYTES });
+  // Declared sizes can lie: inflate every entry with a hard cap on what it may produce.
+  let budget = MAX_EXPANDED_BYTES;
+  for (const e of entries) {
+    if (e.name.endsWith('/')) continue;
+    const local = e.localOffset;
+    if (local + 30 > buf.length || buf.readUInt32LE(local) !== 0x04034b50) throw new DomainError('NOT_XLSX', { detected: 'damaged zip' });
+    const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
+    const data = buf.subarray(start, start + e.compressedSize);
+    let produced: number;
+    if (e.method === 0) produced = data.length;
+    else if (e.method === 8) {
+      try {
+        produced = inflateRawSync(data, { maxOutputLength: Math.max(1, Math.min(budget, Math.max(e.compressedSize, 1) * MAX_RATIO + 65536)) }).length;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw new DomainError('ZIP_BOMB', { entry: e.name });
+        throw new DomainError('NOT_XLSX', { detected: 'damaged zip' });
+      }
+    } else throw new DomainError('NOT_XLSX', { detected: `zip method ${e.method}` });
+    if (produced !== e.size) throw new DomainError('ZIP_BOMB', { entry: e.name, reason: 'declared size is false' });
+    budget -= produced;
+    if (budget < 0) throw new DomainError('ZIP_BOMB', { limit: MAX_EXPANDED_BYTES });
+  }
+  const contentTypes = inflateEntry(buf, entries.find((e) => e.name === '[Content_Types].xml')!);
+  if (/macroEnabled/i.test(contentTypes)) throw new DomainError('MACRO_ENABLED');
+}
+
+function inflateEntry(buf: Buffer, e: ZipEntry): string {
+  const start = e.localOffset + 30 + buf.readUInt16LE(e.localOffset + 26) + buf.readUInt16LE(e.localOffset + 28);
+  const data = buf.subarray(start, start + e.compressedSize);
+  return (e.method === 0 ? data : inflateRawSync(data, { maxOutputLength: 1024 * 1024 })).toString('utf8');
+}
