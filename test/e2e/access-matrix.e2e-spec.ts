@@ -15,6 +15,7 @@ interface Fixture {
   holderB: string;
   contactChangeId: string;
   account: string;
+  reportId: string;
 }
 interface Row {
   /** Builds the concrete request: path with parameters filled in, and a body. */
@@ -130,6 +131,51 @@ const MATRIX: Record<string, Row> = {
     allowance: true,
   },
 
+  // ---- emissions
+  'GET /api/v1/reports/template': { request: () => ({ path: '/api/v1/reports/template' }), expect: { ...all(200), anonymous: 401 } },
+  'POST /api/v1/phases': { request: () => ({ path: '/api/v1/phases', body: {} }), expect: secretariatOnly(400) },
+  'GET /api/v1/phases': {
+    request: () => ({ path: '/api/v1/phases' }),
+    expect: only({ secretariat: 200, holder_a: 200, holder_b: 200, other_holder_a: 200, verifier_assigned: 200, verifier_unassigned: 200 }),
+  },
+  'POST /api/v1/phases/:id/participants': { request: () => ({ path: `/api/v1/phases/${NO_ID}/participants`, body: {} }), expect: secretariatOnly(400) },
+  'GET /api/v1/target-holders/:id/reports': {
+    request: (f) => ({ path: `/api/v1/target-holders/${f.holderId}/reports` }),
+    expect: only({ secretariat: 200, holder_a: 200, holder_b: 200, other_holder_a: 404, verifier_assigned: 200, verifier_unassigned: 404 }),
+  },
+  'GET /api/v1/target-holders/:id/compliance': {
+    request: (f) => ({ path: `/api/v1/target-holders/${f.holderId}/compliance` }),
+    expect: only({ secretariat: 200, holder_a: 200, holder_b: 200, other_holder_a: 404 }),
+  },
+  'GET /api/v1/reports/:id': {
+    request: (f) => ({ path: `/api/v1/reports/${f.reportId}` }),
+    expect: only({ secretariat: 200, holder_a: 200, holder_b: 200, other_holder_a: 404, verifier_assigned: 200, verifier_unassigned: 404 }),
+  },
+  'POST /api/v1/reports/:id/files': {
+    request: (f) => ({ path: `/api/v1/reports/${f.reportId}/files`, body: {} }), // no file: 400 FILE_REQUIRED once visible
+    expect: only({ holder_a: 400, holder_b: 400, other_holder_a: 404 }),
+  },
+  'POST /api/v1/reports/:id/attachments': {
+    request: (f) => ({ path: `/api/v1/reports/${f.reportId}/attachments`, body: {} }),
+    expect: only({ holder_a: 400, holder_b: 400, other_holder_a: 404 }),
+  },
+  'POST /api/v1/reports/:id/verification-report': {
+    request: (f) => ({ path: `/api/v1/reports/${f.reportId}/verification-report`, body: {} }),
+    expect: only({ verifier_assigned: 400, verifier_unassigned: 404 }),
+  },
+  'POST /api/v1/reports/:id/review-documents': {
+    request: (f) => ({ path: `/api/v1/reports/${f.reportId}/review-documents`, body: {} }),
+    expect: only({ secretariat: 400, verifier_assigned: 400, verifier_unassigned: 404 }),
+  },
+  'POST /api/v1/reports/:id/transitions': {
+    request: (f) => ({ path: `/api/v1/reports/${f.reportId}/transitions`, body: {} }),
+    expect: only({ secretariat: 400, holder_a: 400, holder_b: 400, other_holder_a: 400, verifier_assigned: 400, verifier_unassigned: 400 }),
+  },
+  'GET /api/v1/files/:id': {
+    request: () => ({ path: `/api/v1/files/${NO_ID}` }),
+    expect: only({ secretariat: 404, holder_a: 404, holder_b: 404, other_holder_a: 404, verifier_assigned: 404, verifier_unassigned: 404 }),
+  },
+
   'GET /api/v1/contact-list': {
     request: () => ({ path: '/api/v1/contact-list' }),
     expect: only({ secretariat: 200, holder_a: 200, other_holder_a: 200, trading_participant: 200 }),
@@ -162,7 +208,15 @@ describe('access matrix: every route x every role', () => {
       verifier_unassigned: unassigned.token,
       trading_participant: participant.token,
     };
-    fixture = { holderId: holder.id, holderB: holder.b.loginId, contactChangeId: change.body.id, account: holder.accountNumber };
+    const phase = await t.http().post('/api/v1/phases').set(auth(sec)).send({ name: '第2期', adoptedFiscalYear: 2013, baseFiscalYear: 2013, targetFiscalYear: 2014, adjustmentFiscalYear: 2015 }).expect(201);
+    const joined = await t.http().post(`/api/v1/phases/${phase.body.id}/participants`).set(auth(sec)).send({ targetHolderId: holder.id, reductionTarget: '100' }).expect(201);
+    fixture = {
+      holderId: holder.id,
+      holderB: holder.b.loginId,
+      contactChangeId: change.body.id,
+      account: holder.accountNumber,
+      reportId: joined.body.reports[0].id,
+    };
   });
   afterAll(async () => {
     await t?.close();

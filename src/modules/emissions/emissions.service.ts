@@ -209,8 +209,8 @@ export class EmissionsService {
 
   /** Upload of the calculation report: parsed and recomputed before anything is stored. */
   async uploadCalculation(actor: Actor, reportId: string, file: UploadedFile | undefined) {
-    if (!file) throw new DomainError('FILE_REQUIRED');
     const report = await this.visibleReport(actor, reportId);
+    if (!file) throw new DomainError('FILE_REQUIRED');
     this.check(report, 'upload', actor);
     const holder = await this.directory.visibleHolder(actor, report.targetHolderId);
     const parsed = await parseReport(file.buffer, { holderNumber: holder.holderNumber, fiscalYear: report.fiscalYear, kind: report.kind });
@@ -242,6 +242,7 @@ export class EmissionsService {
   }
 
   async addReviewDocument(actor: Actor, reportId: string, file: UploadedFile | undefined, comment: string | undefined) {
+    await this.visibleReport(actor, reportId);
     if (!file && !comment) throw new DomainError('COMMENT_REQUIRED');
     return this.addFile(actor, reportId, file, 'review', comment ?? null, (r) => {
       if (!['verification_requested', 'approval_requested', 'approved'].includes(r.status)) {
@@ -259,6 +260,7 @@ export class EmissionsService {
     guard: (r: Report) => void,
     fileOptional = false,
   ) {
+    await this.visibleReport(actor, reportId);
     if (!file && !fileOptional) throw new DomainError('FILE_REQUIRED');
     let media = 'text/plain';
     if (file) {

@@ -1,0 +1,208 @@
+import { EMISSION_FACTORS } from '../../src/modules/emissions/excel/factors';
+import { buildTemplate, type ActivityRow } from '../../src/modules/emissions/excel/template';
+import { REPORT_STATUSES } from '../../src/modules/emissions/entities/report.entity';
+import { decide, REPORT_ACTIONS } from '../../src/modules/emissions/transitions';
+import { hostile } from '../fixtures/zip';
+import { createTestApp, type TestApp } from '../support/app';
+import { activatedHolder, activatedParticipant, activatedVerifier, auth, secretariatToken, type Holder } from '../factories/identity';
+
+const ELEC = EMISSION_FACTORS[0].label; // 0.441
+const GAS = EMISSION_FACTORS[1].label; // 2.05
+const PDF = hostile.renamedPdf();
+
+describe('emissions management over HTTP', () => {
+  let t: TestApp;
+  let sec: string;
+  let holder: Holder;
+  let other: Holder;
+  let verifier: Awaited<ReturnType<typeof activatedVerifier>>;
+  let stranger: Awaited<ReturnType<typeof activatedVerifier>>;
+  let phaseId: string;
+  let holderNumber: string;
+  let reports: Record<string, string>;
+
+  beforeAll(async () => {
+    t = await createTestApp({ UPLOAD_LIMIT_BYTES: String(2 * 1024 * 1024) });
+    sec = await secretariatToken(t);
+    holder = await activatedHolder(t, sec);
+    other = await activatedHolder(t, sec);
+    verifier = await activatedVerifier(t, sec);
+    stranger = await activatedVerifier(t, sec);
+    await t.http().put(`/api/v1/target-holders/${holder.id}/verifier`).set(auth(sec)).send({ verifierId: verifier.id }).expect(200);
+    holderNumber = (await t.http().get(`/api/v1/target-holders/${holder.id}`).set(auth(sec))).body.holderNumber;
+    const phase = await t.http().post('/api/v1/phases').set(auth(sec)).send({ name: '第2期', adoptedFiscalYear: 2013, baseFiscalYear: 2013, targetFiscalYear: 2014, adjustmentFiscalYear: 2015 });
+    expect(phase.status).toBe(201);
+    expect(phase.body.retirementDeadline).toBe('2015-11-30');
+    phaseId = phase.body.id;
+    const joined = await t.http().post(`/api/v1/phases/${phaseId}/participants`).set(auth(sec)).send({ targetHolderId: holder.id, reductionTarget: '300' });
+    expect(joined.status).toBe(201);
+    reports = Object.fromEntries(joined.body.reports.map((r: { kind: string; id: string }) => [r.kind, r.id]));
+    expect((await t.http().post(`/api/v1/phases/${phaseId}/participants`).set(auth(sec)).send({ targetHolderId: holder.id, reductionTarget: '1' })).status).toBe(409);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const form = (kind: 'base_year' | 'target_year' | 'adjustment_year', rows: ActivityRow[], fiscalYear: number, extra: { totalOverride?: number } = {}) =>
+    buildTemplate({ holderNumber, facility: '施設', fiscalYear, kind }, rows, extra);
+  const upload = (token: string, reportId: string, file: Buffer, name = 'report.xlsx', path = 'files') =>
+    t.http().post(`/api/v1/reports/${reportId}/${path}`).set(auth(token)).attach('file', file, name);
+  const act = (token: string, reportId: string, action: string, comment?: string) =>
+    t.http().post(`/api/v1/reports/${reportId}/transitions`).set(auth(token)).send({ action, ...(comment ? { comment } : {}) });
+
+  it('serves the designated template, prefilled for a report', async () => {
+    const res = await t.http().get(`/api/v1/reports/template?reportId=${reports.base_year}`).set(auth(holder.b.token!)).buffer(true).parse((r, cb) => {
+      const chunks: Buffer[] = [];
+      r.on('data', (c: Buffer) => chunks.push(c));
+      r.on('end', () => cb(null, Buffer.concat(chunks)));
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/spreadsheetml/);
+    expect((res.body as Buffer).subarray(0, 2).toString()).toBe('PK');
+    expect((await t.http().get(`/api/v1/reports/template?reportId=${reports.base_year}`).set(auth(other.a.token!))).status).toBe(404);
+  });
+
+  it('refuses hostile and wrong files with clear codes and stores nothing', async () => {
+    const cases: [string, Buffer, number, string][] = [
+      ['renamed.xlsx', PDF, 415, 'NOT_XLSX'],
+      ['bomb.xlsx', hostile.zipBomb(), 422, 'ZIP_BOMB'], // 120 MB of zeros in ~120 KB
+      ['big.xlsx', Buffer.alloc(3 * 1024 * 1024, 7), 413, 'PAYLOAD_TOO_LARGE'], // over this test's 2 MB limit
+      ['liar.xlsx', hostile.lyingZip(), 422, 'ZIP_BOMB'],
+      ['macro.xlsx', hostile.xlsm(), 422, 'MACRO_ENABLED'],
+      ['secret.xlsx', hostile.encrypted(), 422, 'FILE_ENCRYPTED'],
+      ['total.xlsx', await form('base_year', [{ kind: GAS, quantity: 2 }], 2013, { totalOverride: 5 }), 422, 'REPORT_CONTENT_INVALID'],
+      ['year.xlsx', await form('base_year', [{ kind: GAS, quantity: 2 }], 2014), 422, 'REPORT_CONTENT_INVALID'],
+    ];
+    for (const [name, file, status, code] of cases) {
+      const res = await upload(holder.b.token!, reports.base_year, file, name);
+      expect([name, res.status, res.body.code]).toEqual([name, status, code]);
+    }
+    const total = await upload(holder.b.token!, reports.base_year, cases[6][1]);
+    expect(total.body.details.problems[0]).toMatchObject({ sheet: '算定報告書', cell: 'F58' });
+    expect((await t.http().post(`/api/v1/reports/${reports.base_year}/files`).set(auth(holder.b.token!)).field('x', 'y')).body.code).toBe('FILE_REQUIRED');
+    const [{ n }] = await t.db.dataSource.query(`SELECT count(*)::int n FROM report_files`);
+    expect(n).toBe(0);
+    const detail = await t.http().get(`/api/v1/reports/${reports.base_year}`).set(auth(holder.a.token!)).expect(200);
+    expect(detail.body).toMatchObject({ status: 'not_submitted', emissions: null, history: [] });
+  });
+
+  it('runs the whole year: upload → verify → approve → issue → retire → met; adjustment year submitted and received', async () => {
+    // base year: B uploads twice (the latest wins), requests verification
+    const first = await upload(holder.b.token!, reports.base_year, await form('base_year', [{ kind: ELEC, quantity: 1000 }], 2013));
+    expect(first.status).toBe(201);
+    expect(first.body).toMatchObject({ status: 'registered', emissions: '441.000', rows: 1 });
+    const second = await upload(holder.b.token!, reports.base_year, await form('base_year', [{ kind: ELEC, quantity: 1000 }, { kind: GAS, quantity: 500 }], 2013));
+    expect(second.body.emissions).toBe('1466.000');
+    expect((await upload(holder.a.token!, reports.base_year, PDF, 'site-map.pdf', 'attachments')).status).toBe(201);
+    expect((await act(holder.b.token!, reports.base_year, 'request_verification')).body.status).toBe('verification_requested');
+    expect((await upload(holder.b.token!, reports.base_year, await form('base_year', [], 2013))).status).toBe(409);
+
+    // the verifier: only the assigned one sees it
+    expect((await t.http().get(`/api/v1/reports/${reports.base_year}`).set(auth(stranger.token))).status).toBe(404);
+    expect((await act(stranger.token, reports.base_year, 'request_approval')).status).toBe(404);
+    expect((await act(verifier.token, reports.base_year, 'request_approval')).body.code).toBe('VERIFICATION_REPORT_REQUIRED');
+    // holders do not see review material before the verification report exists
+    await t.http().post(`/api/v1/reports/${reports.base_year}/review-documents`).set(auth(verifier.token)).field('comment', '燃料使用量の根拠資料をご提示ください。').expect(201);
+    expect((await t.http().get(`/api/v1/reports/${reports.base_year}`).set(auth(holder.a.token!))).body.files.map((f: { kind: string }) => f.kind)).toEqual(['calculation', 'calculation', 'attachment']);
+    expect((await upload(verifier.token, reports.base_year, PDF, '検証報告書.pdf', 'verification-report')).status).toBe(201);
+    expect((await act(verifier.token, reports.base_year, 'request_approval')).body.status).toBe('approval_requested');
+    const holderView = await t.http().get(`/api/v1/reports/${reports.base_year}`).set(auth(holder.a.token!)).expect(200);
+    expect(holderView.body.files.map((f: { kind: string }) => f.kind).sort()).toEqual(['attachment', 'calculation', 'calculation', 'review', 'verification']);
+    const verificationFile = holderView.body.files.find((f: { kind: string }) => f.kind === 'verification');
+    const download = await t.http().get(`/api/v1/files/${verificationFile.id}`).set(auth(holder.b.token!));
+    expect(download.status).toBe(200);
+    expect(download.headers['x-content-sha256']).toBe(verificationFile.sha256);
+    expect((await t.http().get(`/api/v1/files/${verificationFile.id}`).set(auth(other.a.token!))).status).toBe(404);
+
+    // the secretariat sends back (comment required), then approves
+    expect((await act(sec, reports.base_year, 'send_back')).body.code).toBe('COMMENT_REQUIRED');
+    expect((await act(sec, reports.base_year, 'send_back', '検証報告書の日付を確認してください。')).body.status).toBe('verification_requested');
+    await act(verifier.token, reports.base_year, 'request_approval').expect(200);
+    expect((await act(holder.a.token!, reports.base_year, 'approve')).status).toBe(403);
+    expect((await act(sec, reports.base_year, 'approve')).body.status).toBe('approved');
+    expect((await act(sec, reports.base_year, 'approve')).status).toBe(409);
+
+    // issuance: floor(1466 − 300) = 1166
+    const issued = await t.http().post('/api/v1/issuances').set(auth(sec)).send({ targetHolderId: holder.id, phase: '第2期' });
+    expect(issued.status).toBe(201);
+    expect(issued.body.quantity).toBe('1166');
+
+    // target year: 1000.5 t → obligation 1001
+    await upload(holder.a.token!, reports.target_year, await form('target_year', [{ kind: ELEC, quantity: '2268.7074' }], 2014)).expect(201);
+    await act(holder.a.token!, reports.target_year, 'request_verification').expect(200);
+    await upload(verifier.token, reports.target_year, PDF, 'v.pdf', 'verification-report').expect(201);
+    await act(verifier.token, reports.target_year, 'request_approval').expect(200);
+    await act(sec, reports.target_year, 'approve').expect(200);
+
+    const before = await t.http().get(`/api/v1/target-holders/${holder.id}/compliance`).set(auth(holder.a.token!)).expect(200);
+    expect(before.body).toMatchObject({
+      phase: '第2期',
+      baseYearEmissions: '1466.000',
+      targetYearEmissions: '1000.500',
+      jaaIssued: '1166',
+      jaaRetired: '0',
+      obligation: '1001',
+      status: 'not_met', // the 2015 deadline has passed
+    });
+    await t.http().post('/api/v1/transfers').set(auth(holder.a.token!)).send({ fromAccount: holder.accountNumber, toAccount: 'AST-2', quantity: '1001' }).expect(201);
+    const after = await t.http().get(`/api/v1/target-holders/${holder.id}/compliance`).set(auth(holder.a.token!)).expect(200);
+    expect(after.body).toMatchObject({ jaaRetired: '1001', status: 'met' });
+
+    // login B: emissions figures only
+    const b = await t.http().get(`/api/v1/target-holders/${holder.id}/compliance`).set(auth(holder.b.token!)).expect(200);
+    expect(b.body).toEqual({ phaseId, phase: '第2期', baseYearEmissions: '1466.000', targetYearEmissions: '1000.500' });
+
+    // adjustment year: no verification
+    await upload(holder.b.token!, reports.adjustment_year, await form('adjustment_year', [{ kind: GAS, quantity: 10 }], 2015)).expect(201);
+    expect((await act(holder.b.token!, reports.adjustment_year, 'request_verification')).status).toBe(403);
+    expect((await act(holder.b.token!, reports.adjustment_year, 'submit')).body.status).toBe('submitted');
+    expect((await act(sec, reports.adjustment_year, 'receive')).body.status).toBe('received');
+
+    const list = await t.http().get(`/api/v1/target-holders/${holder.id}/reports`).set(auth(verifier.token)).expect(200);
+    expect(list.body.items.map((r: { kind: string; status: string }) => [r.kind, r.status])).toEqual([
+      ['base_year', 'approved'],
+      ['target_year', 'approved'],
+      ['adjustment_year', 'received'],
+    ]);
+    const history = (await t.http().get(`/api/v1/reports/${reports.base_year}`).set(auth(sec))).body.history;
+    expect(history.map((h: { action: string }) => h.action)).toEqual(['upload', 'upload', 'request_verification', 'request_approval', 'send_back', 'request_approval', 'approve']);
+    expect(history[4]).toMatchObject({ actorRole: 'secretariat', comment: '検証報告書の日付を確認してください。' });
+    const [{ n }] = await t.db.dataSource.query(
+      `SELECT count(*)::int n FROM notifications WHERE subject_id = $1 AND event = 'report.send_back' AND $2 = ANY(recipients)`,
+      [reports.base_year, holder.emailA],
+    );
+    expect(n).toBe(1);
+  });
+
+  it('decides every action by every role from every state as the transition table says (over HTTP)', async () => {
+    const p = await t.http().post('/api/v1/phases').set(auth(sec)).send({ name: '表検証期', adoptedFiscalYear: 2020, baseFiscalYear: 2020, targetFiscalYear: 2021, adjustmentFiscalYear: 2022 });
+    const joined = await t.http().post(`/api/v1/phases/${p.body.id}/participants`).set(auth(sec)).send({ targetHolderId: holder.id, reductionTarget: '0' });
+    const byKind: Record<string, string> = Object.fromEntries(joined.body.reports.map((r: { kind: string; id: string }) => [r.kind, r.id]));
+    // give each report a file (a status other than not_submitted needs one) and a verification report
+    await upload(holder.b.token!, byKind.target_year, await form('target_year', [{ kind: GAS, quantity: 1 }], 2021)).expect(201);
+    await upload(holder.b.token!, byKind.adjustment_year, await form('adjustment_year', [{ kind: GAS, quantity: 1 }], 2022)).expect(201);
+    const [{ id: fileT }] = await t.db.dataSource.query(`SELECT current_file_id AS id FROM reports WHERE id = $1`, [byKind.target_year]);
+    const [{ id: fileA }] = await t.db.dataSource.query(`SELECT current_file_id AS id FROM reports WHERE id = $1`, [byKind.adjustment_year]);
+    await t.db.dataSource.query(`UPDATE reports SET status = 'verification_requested' WHERE id = $1`, [byKind.target_year]);
+    await upload(verifier.token, byKind.target_year, PDF, 'v.pdf', 'verification-report').expect(201);
+    const trader = await activatedParticipant(t, sec);
+    const tokens: Record<string, string> = { holder_a: holder.a.token!, holder_b: holder.b.token!, verifier: verifier.token, secretariat: sec, trading_participant: trader.token };
+    let checked = 0;
+    for (const [kind, id, file] of [['target_year', byKind.target_year, fileT], ['adjustment_year', byKind.adjustment_year, fileA]] as const) {
+      for (const from of REPORT_STATUSES.filter((s) => s !== 'not_submitted')) {
+        for (const action of REPORT_ACTIONS.filter((a) => a !== 'upload' && a !== 'approve')) {
+          for (const [role, token] of Object.entries(tokens)) {
+            await t.db.dataSource.query(`UPDATE reports SET status = $2, current_file_id = $3 WHERE id = $1`, [id, from, file]);
+            const res = await act(token, id, action, 'テストのコメント');
+            const d = role === 'trading_participant' ? { ok: false, reason: 'role' } : decide(kind, from, action, role as 'holder_a');
+            const want = d.ok ? 200 : d.reason === 'role' ? 403 : 409;
+            expect([kind, from, action, role, res.status]).toEqual([kind, from, action, role, want]);
+            if (d.ok) expect(res.body.status).toBe((d as { to: string }).to);
+            checked++;
+          }
+        }
+      }
+    }
+    expect(checked).toBe(2 * 6 * 6 * 5);
+  });
+});
