@@ -171,6 +171,24 @@ const MATRIX: Record<string, Row> = {
     request: (f) => ({ path: `/api/v1/reports/${f.reportId}/transitions`, body: {} }),
     expect: only({ secretariat: 400, holder_a: 400, holder_b: 400, other_holder_a: 400, verifier_assigned: 400, verifier_unassigned: 400 }),
   },
+  'GET /api/v1/phases/:id/overview': { request: () => ({ path: `/api/v1/phases/${NO_ID}/overview` }), expect: secretariatOnly(404) },
+  'GET /api/v1/phases/:id/overview.xlsx': { request: () => ({ path: `/api/v1/phases/${NO_ID}/overview.xlsx` }), expect: secretariatOnly(404) },
+  'POST /api/v1/banking-applications': {
+    request: () => ({ path: '/api/v1/banking-applications', body: {} }),
+    expect: only({ holder_a: 400, other_holder_a: 400 }),
+    allowance: true,
+  },
+  'GET /api/v1/banking-applications': {
+    request: () => ({ path: '/api/v1/banking-applications' }),
+    expect: only({ secretariat: 200, holder_a: 200, other_holder_a: 200 }),
+    allowance: true,
+  },
+  'POST /api/v1/banking-applications/:id/approve': { request: () => ({ path: `/api/v1/banking-applications/${NO_ID}/approve` }), expect: secretariatOnly(404), allowance: true },
+  'POST /api/v1/banking-applications/:id/reject': {
+    request: () => ({ path: `/api/v1/banking-applications/${NO_ID}/reject`, body: { reason: '不備' } }),
+    expect: secretariatOnly(404),
+    allowance: true,
+  },
   'GET /api/v1/files/:id': {
     request: () => ({ path: `/api/v1/files/${NO_ID}` }),
     expect: only({ secretariat: 404, holder_a: 404, holder_b: 404, other_holder_a: 404, verifier_assigned: 404, verifier_unassigned: 404 }),

@@ -152,6 +152,37 @@ describe('emissions management over HTTP', () => {
     const b = await t.http().get(`/api/v1/target-holders/${holder.id}/compliance`).set(auth(holder.b.token!)).expect(200);
     expect(b.body).toEqual({ phaseId, phase: '第2期', baseYearEmissions: '1466.000', targetYearEmissions: '1000.500' });
 
+    // banking: after the deadline, at most the balance (1166 − 1001 = 165)
+    expect((await t.http().post('/api/v1/banking-applications').set(auth(holder.a.token!)).send({ phaseId, quantity: '166' })).body.code).toBe('INSUFFICIENT_BALANCE');
+    expect((await t.http().post('/api/v1/banking-applications').set(auth(holder.b.token!)).send({ phaseId, quantity: '1' })).status).toBe(403);
+    const bank = await t.http().post('/api/v1/banking-applications').set(auth(holder.a.token!)).send({ phaseId, quantity: '100' });
+    expect(bank.status).toBe(201);
+    const extra = await t.http().post('/api/v1/banking-applications').set(auth(holder.a.token!)).send({ phaseId, quantity: '10' }).expect(201);
+    await t.http().post(`/api/v1/banking-applications/${bank.body.id}/approve`).set(auth(sec)).expect(200);
+    expect((await t.http().post(`/api/v1/banking-applications/${bank.body.id}/approve`).set(auth(sec))).status).toBe(409);
+    expect((await t.http().post(`/api/v1/banking-applications/${extra.body.id}/reject`).set(auth(sec)).send({})).status).toBe(400);
+    const rejected = await t.http().post(`/api/v1/banking-applications/${extra.body.id}/reject`).set(auth(sec)).send({ reason: '不要' }).expect(200);
+    expect(rejected.body).toMatchObject({ status: 'rejected', rejectionReason: '不要' });
+    expect((await t.http().get(`/api/v1/target-holders/${holder.id}/compliance`).set(auth(holder.a.token!))).body.banked).toBe('100');
+    expect((await t.http().get('/api/v1/banking-applications').set(auth(other.a.token!))).body.items).toEqual([]);
+
+    // the secretariat's overview of the phase, and its workbook
+    const overview = await t.http().get(`/api/v1/phases/${phaseId}/overview`).set(auth(sec)).expect(200);
+    expect(overview.body.items).toEqual([
+      expect.objectContaining({ targetHolderId: holder.id, status: 'met', obligation: '1001', jaaIssued: '1166', banked: '100', reports: expect.objectContaining({ base_year: 'approved', target_year: 'approved' }) }),
+    ]);
+    expect((await t.http().get(`/api/v1/phases/${phaseId}/overview?status=not_met`).set(auth(sec))).body.items).toEqual([]);
+    const xlsx = await t.http().get(`/api/v1/phases/${phaseId}/overview.xlsx`).set(auth(sec)).buffer(true).parse((r, cb) => {
+      const chunks: Buffer[] = [];
+      r.on('data', (c: Buffer) => chunks.push(c));
+      r.on('end', () => cb(null, Buffer.concat(chunks)));
+    });
+    const ExcelJS = (await import('exceljs')).default;
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((xlsx.body as Buffer).buffer as ArrayBuffer);
+    expect(wb.worksheets[0].getRow(3).getCell(1).value).toBe(holderNumber);
+    expect(wb.worksheets[0].getRow(3).getCell(14).value).toBe('達成 / met');
+
     // adjustment year: no verification
     await upload(holder.b.token!, reports.adjustment_year, await form('adjustment_year', [{ kind: GAS, quantity: 10 }], 2015)).expect(201);
     expect((await act(holder.b.token!, reports.adjustment_year, 'request_verification')).status).toBe(403);
@@ -172,6 +203,17 @@ describe('emissions management over HTTP', () => {
       [reports.base_year, holder.emailA],
     );
     expect(n).toBe(1);
+  });
+
+  it('opens banking only after the retirement deadline', async () => {
+    const future = await t.http().post('/api/v1/phases').set(auth(sec)).send({ name: '第9期', adoptedFiscalYear: 2025, baseFiscalYear: 2025, targetFiscalYear: 2026, adjustmentFiscalYear: 2027 });
+    expect(future.body.retirementDeadline).toBe('2027-11-30');
+    await t.http().post(`/api/v1/phases/${future.body.id}/participants`).set(auth(sec)).send({ targetHolderId: other.id, reductionTarget: '10' }).expect(201);
+    const early = await t.http().post('/api/v1/banking-applications').set(auth(other.a.token!)).send({ phaseId: future.body.id, quantity: '1' });
+    expect(early.status).toBe(422);
+    expect(early.body).toMatchObject({ code: 'BANKING_NOT_OPEN', details: { retirementDeadline: '2027-11-30' } });
+    const home = await t.http().get(`/api/v1/target-holders/${other.id}/compliance?phaseId=${future.body.id}`).set(auth(other.a.token!)).expect(200);
+    expect(home.body).toMatchObject({ status: 'pending', obligation: null, jaaIssued: '0' });
   });
 
   it('decides every action by every role from every state as the transition table says (over HTTP)', async () => {

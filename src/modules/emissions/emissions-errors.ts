@@ -36,5 +36,10 @@ export const EmissionsErrors = defineErrors({
     ja: '承認依頼の前に検証報告書を登録してください。',
     en: 'Register the verification report before requesting approval.',
   },
+  BANKING_NOT_OPEN: {
+    status: 422,
+    ja: 'バンキング申請は償却期限の経過後に行えます。',
+    en: 'Banking can be applied for only after the retirement deadline.',
+  },
   COMMENT_REQUIRED: { status: 400, ja: 'コメントを入力してください。', en: 'A comment is required.' },
 });

@@ -5,7 +5,19 @@ import type { Response } from 'express';
 import { CurrentActor, Permit } from '../../core/auth/permissions';
 import type { Actor } from '../../core/auth/roles';
 import { UuidParam } from '../../core/http/params';
-import { ComplianceQuery, CreatePhaseDto, JoinPhaseDto, ReviewDocumentDto, TemplateQuery, TransitionDto } from './dto/emissions.dto';
+import {
+  BankingApplicationDto,
+  BankingRejectDto,
+  ComplianceQuery,
+  CreatePhaseDto,
+  JoinPhaseDto,
+  OverviewQuery,
+  ReviewDocumentDto,
+  TemplateQuery,
+  TransitionDto,
+} from './dto/emissions.dto';
+import { BankingService } from './banking.service';
+import { OverviewService } from './overview.service';
 import { EmissionsService, type UploadedFile as Upload } from './emissions.service';
 import type { ReportAction } from './transitions';
 
@@ -17,7 +29,11 @@ const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 @ApiBearerAuth()
 @Controller()
 export class EmissionsController {
-  constructor(private readonly emissions: EmissionsService) {}
+  constructor(
+    private readonly emissions: EmissionsService,
+    private readonly banking: BankingService,
+    private readonly overviews: OverviewService,
+  ) {}
 
   @Get('reports/template')
   @Permit('secretariat', 'holder_a', 'holder_b', 'verifier', 'trading_participant')
@@ -40,6 +56,50 @@ export class EmissionsController {
   @Permit('secretariat', 'holder_a', 'holder_b', 'verifier')
   listPhases() {
     return this.emissions.listPhases();
+  }
+
+  @Get('phases/:id/overview')
+  @Permit('secretariat')
+  @ApiOperation({ summary: 'Every holder of the phase with report statuses and compliance figures (filter by status, q)' })
+  overview(@UuidParam('id', 'PHASE_NOT_FOUND') id: string, @Query() query: OverviewQuery) {
+    return this.overviews.overview(id, query);
+  }
+
+  @Get('phases/:id/overview.xlsx')
+  @Permit('secretariat')
+  @ApiOperation({ summary: 'The same overview as an Excel workbook' })
+  async overviewXlsx(@UuidParam('id', 'PHASE_NOT_FOUND') id: string, @Query() query: OverviewQuery, @Res() res: Response) {
+    const file = await this.overviews.workbook(id, query);
+    res.setHeader('Content-Type', XLSX);
+    res.setHeader('Content-Disposition', 'attachment; filename="phase-overview.xlsx"');
+    res.send(file);
+  }
+
+  @Post('banking-applications')
+  @Permit('holder_a')
+  @ApiOperation({ summary: 'バンキング申請: after the deadline, keep surplus JAA (≤ balance)' })
+  applyBanking(@Body() body: BankingApplicationDto, @CurrentActor() actor: Actor) {
+    return this.banking.apply(actor, body.phaseId, body.quantity);
+  }
+
+  @Get('banking-applications')
+  @Permit('secretariat', 'holder_a')
+  listBanking(@CurrentActor() actor: Actor) {
+    return this.banking.list(actor);
+  }
+
+  @Post('banking-applications/:id/approve')
+  @HttpCode(200)
+  @Permit('secretariat')
+  approveBanking(@UuidParam('id', 'APPLICATION_NOT_FOUND') id: string, @CurrentActor() actor: Actor) {
+    return this.banking.decide(actor, id, true);
+  }
+
+  @Post('banking-applications/:id/reject')
+  @HttpCode(200)
+  @Permit('secretariat')
+  rejectBanking(@UuidParam('id', 'APPLICATION_NOT_FOUND') id: string, @Body() body: BankingRejectDto, @CurrentActor() actor: Actor) {
+    return this.banking.decide(actor, id, false, body.reason);
   }
 
   @Post('phases/:id/participants')

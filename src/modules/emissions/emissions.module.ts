@@ -6,7 +6,9 @@ import { IdentityModule } from '../identity/identity.module';
 import { LedgerModule } from '../ledger/ledger.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { EmissionsController } from './emissions.controller';
+import { BankingService } from './banking.service';
 import { EmissionsService } from './emissions.service';
+import { OverviewService } from './overview.service';
 
 @Module({
   imports: [
@@ -22,6 +24,6 @@ import { EmissionsService } from './emissions.service';
     }),
   ],
   controllers: [EmissionsController],
-  providers: [EmissionsService],
+  providers: [EmissionsService, BankingService, OverviewService],
 })
 export class EmissionsModule {}

@@ -15,6 +15,7 @@ import { ReportFile, type ReportFileKind } from './entities/report-file.entity';
 import { ReportTransition } from './entities/report-transition.entity';
 import { Report, type ReportKind } from './entities/report.entity';
 import './emissions-errors';
+import { deadlinePassed } from './banking.service';
 import { KIND_LABELS } from './excel/layout';
 import { parseReport } from './excel/parse';
 import { buildTemplate } from './excel/template';
@@ -387,9 +388,7 @@ export class EmissionsService {
     const inPhase = figures?.phase === phase.name;
     const obligation = participant.targetYearEmissions ? participant.targetYearEmissions.ceil() : null;
     const retired = inPhase ? figures!.retired : new Decimal(0);
-    // The deadline is the end of its day in Japan (UTC+9).
-    const deadlinePassed = now.getTime() > Date.parse(`${phase.retirementDeadline}T23:59:59.999+09:00`);
-    const status = obligation && retired.gte(obligation) ? 'met' : deadlinePassed ? 'not_met' : 'pending';
+    const status = obligation && retired.gte(obligation) ? 'met' : deadlinePassed(phase, now) ? 'not_met' : 'pending';
     return {
       ...emissions,
       reductionTarget: participant.reductionTarget.toFixed(3),

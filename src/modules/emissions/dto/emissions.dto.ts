@@ -47,3 +47,20 @@ export class TemplateQuery {
 export class YearQuery {
   @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() year?: number;
 }
+
+export class BankingApplicationDto {
+  @ApiProperty() @IsUUID() phaseId: string;
+  @ApiProperty({ example: '100', description: 'whole JAA as a decimal string' })
+  @IsString()
+  @Matches(/^[1-9][0-9]{0,17}$/, { message: '$property は1以上の整数を文字列で指定してください (whole positive JAA)' })
+  quantity: string;
+}
+
+export class BankingRejectDto {
+  @ApiProperty({ example: '残高が不足しています。' }) @IsString() @MinLength(1) @MaxLength(1000) reason: string;
+}
+
+export class OverviewQuery {
+  @ApiPropertyOptional({ enum: ['met', 'not_met', 'pending'] }) @IsOptional() @IsIn(['met', 'not_met', 'pending']) status?: string;
+  @ApiPropertyOptional({ description: 'holder number or name contains' }) @IsOptional() @IsString() @MaxLength(100) q?: string;
+}
