@@ -184,6 +184,35 @@ BEGIN
      WHERE id = v_to.id;
     PERFORM set_config('ledger.posting', 'off', true);
 
+    -- Outbox, in this same transaction: both sides of a transfer, the source of a retirement /
+    -- cancellation / offset, the receiver of an issuance. Allowance mail goes to email A (holders)
+    -- or the participant's contact, never to email B. Rendered by the dispatcher from the payload.
+    INSERT INTO notifications (event, event_key, recipients, payload, message_id, subject_type, subject_id)
+    SELECT n.event, n.event || ':' || v_tx, ARRAY[e.email],
+           jsonb_build_object('transactionId', v_tx, 'accountNumber', n.acc, 'accountName', n.acc_name,
+                              'quantity', v_qty::text, 'counterparty', n.counterparty,
+                              'at', to_char(v_at AT TIME ZONE 'Asia/Tokyo', 'YYYY-MM-DD HH24:MI "JST"')),
+           '<' || gen_random_uuid()::text || '@asset-registry>', 'ledger_transaction', v_tx
+      FROM (
+        SELECT CASE v_type WHEN 'transfer' THEN 'transfer.out' WHEN 'issuance' THEN NULL
+                           WHEN 'correction' THEN CASE WHEN v_from.type = 'issuance' THEN NULL ELSE 'correction' END
+                           ELSE v_type END AS event,
+               v_from.id AS account_id, v_from.account_number AS acc, v_from.name AS acc_name, v_to.account_number AS counterparty
+        UNION ALL
+        SELECT CASE v_type WHEN 'transfer' THEN 'transfer.in' WHEN 'issuance' THEN 'jaa.issued'
+                           WHEN 'correction' THEN CASE WHEN v_to.type = 'issuance' THEN NULL ELSE 'correction' END
+                           ELSE NULL END,
+               v_to.id, v_to.account_number, v_to.name, v_from.account_number
+      ) n
+      JOIN LATERAL (
+        SELECT coalesce(h.contact_email_a, p.contact_email) AS email
+          FROM accounts a
+          LEFT JOIN target_holders h ON h.id = a.target_holder_id
+          LEFT JOIN trading_participants p ON p.id = a.trading_participant_id
+         WHERE a.id = n.account_id
+      ) e ON e.email IS NOT NULL
+     WHERE n.event IS NOT NULL;
+
     v_result := jsonb_build_object('ok', true, 'transactionId', v_tx, 'type', v_type, 'status', 'completed',
       'fromAccount', v_from.account_number, 'toAccount', v_to.account_number, 'quantity', v_qty::text,
       'fromBalanceAfter', (v_from.balance - v_qty)::text, 'createdAt', to_char(v_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'));

@@ -36,6 +36,8 @@ export async function createTestApp(
     BOOTSTRAP_SECRETARIAT_PASSWORD: BOOTSTRAP_PASSWORD,
     // the factories submit many applications from one address; the rate-limit test sets its own
     APPLICATION_RATE_LIMIT: '100000',
+    // tests drive the dispatcher themselves (runOnce), so what is sent is deterministic
+    NOTIFY_DISPATCH: 'false',
     ...overrides,
   });
   const config: RuntimeConfig = {

@@ -100,6 +100,48 @@ export class Env {
   @Matches(/^smtps?:\/\/.+/, { message: 'SMTP_URL must be an smtp:// or smtps:// URL' })
   SMTP_URL?: string;
 
+  /** Sender of notification mails. */
+  @IsString()
+  @MinLength(3)
+  MAIL_FROM = 'ASSET Registry <no-reply@asset-registry.example>';
+
+  /** The secretariat's mailbox: approval requests and applications are sent there too. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^[^@\s]+@[^@\s]+$/, { message: 'SECRETARIAT_EMAIL must be an email address' })
+  SECRETARIAT_EMAIL?: string;
+
+  /** Run the outbox dispatcher in this process. */
+  @Transform(toBool)
+  @IsBoolean()
+  NOTIFY_DISPATCH = true;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(50)
+  @Max(600000)
+  NOTIFY_POLL_MS = 2000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  NOTIFY_MAX_ATTEMPTS = 8;
+
+  /** First retry delay; doubles with every attempt (capped at one hour). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(3600000)
+  NOTIFY_BACKOFF_MS = 5000;
+
+  /** How long a claimed message stays claimed before another dispatcher may resend it. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  NOTIFY_LEASE_SECONDS = 60;
+
   @Transform(emptyToUndefined)
   @IsOptional()
   @Matches(/^[A-Za-z0-9_.-]{3,64}$/, { message: 'BOOTSTRAP_SECRETARIAT_LOGIN_ID must be 3-64 of A-Z a-z 0-9 _ . -' })

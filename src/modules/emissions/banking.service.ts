@@ -70,14 +70,19 @@ export class BankingService {
         decidedBy: actor.id,
         decidedAt: () => 'now()',
       } as Record<string, unknown>);
-      const [holder] = await m.query(`SELECT contact_email_a FROM target_holders WHERE id = $1`, [app.targetHolderId]);
+      const [holder] = await m.query(`SELECT holder_number, representative_name, contact_email_a FROM target_holders WHERE id = $1`, [app.targetHolderId]);
+      const event = approve ? 'banking.approved' : 'banking.rejected';
       await this.notifications.enqueue(m, {
-        event: approve ? 'banking.approved' : 'banking.rejected',
+        event,
+        key: `${event}:${app.id}`,
         recipients: [holder.contact_email_a], // allowance information: login A only
-        subject: approve ? '【ASSET】バンキング申請が承認されました / Banking approved' : '【ASSET】バンキング申請が却下されました / Banking rejected',
-        body: approve
-          ? `${app.quantity.toFixed(0)} JAA のバンキングが承認されました。\nBanking of ${app.quantity.toFixed(0)} JAA was approved.`
-          : `バンキング申請は却下されました。理由: ${reason}\nYour banking application was rejected. Reason: ${reason}`,
+        payload: {
+          holderNumber: holder.holder_number,
+          holderName: holder.representative_name,
+          quantity: app.quantity.toFixed(0),
+          applicationId: app.id,
+          reason: reason ?? null,
+        },
         subjectType: 'banking_application',
         subjectId: app.id,
       });

@@ -16,7 +16,6 @@ import { ReportTransition } from './entities/report-transition.entity';
 import { Report, type ReportKind } from './entities/report.entity';
 import './emissions-errors';
 import { deadlinePassed } from './banking.service';
-import { KIND_LABELS } from './excel/layout';
 import { parseReport } from './excel/parse';
 import { buildTemplate } from './excel/template';
 import { sniff } from './excel/xlsx-guard';
@@ -28,17 +27,6 @@ export interface UploadedFile {
   size: number;
   buffer: Buffer;
 }
-
-const ACTION_LABELS: Record<ReportAction, string> = {
-  upload: '算定報告書が登録されました / calculation report uploaded',
-  request_verification: '検証が依頼されました / verification requested',
-  request_send_back: '差戻しが依頼されました / send-back requested',
-  send_back: '差し戻されました / sent back',
-  request_approval: '承認が依頼されました / approval requested',
-  approve: '承認されました / approved',
-  submit: '提出されました / submitted',
-  receive: '受理されました / received',
-};
 
 const MEDIA: Record<string, string> = {
   'xlsx-zip': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
@@ -273,7 +261,7 @@ export class EmissionsService {
       const report = await this.visibleReport(actor, reportId, m, true);
       guard(report);
       const stored = await this.store(m, report, kind, file ?? { originalname: 'comment.txt', mimetype: media, size: 0, buffer: Buffer.alloc(0) }, actor, comment, media);
-      if (kind === 'review') await this.notifyReport(m, report, 'review_document', comment ?? '');
+      if (kind === 'review') await this.notifyReport(m, report, 'review_document', comment ?? '', `report.review_document:${stored.id}`);
       return { id: stored.id, kind, fileName: stored.fileName, mediaType: stored.mediaType, size: stored.size, sha256: stored.sha256 };
     });
   }
@@ -340,12 +328,12 @@ export class EmissionsService {
   }
 
   private async record(m: EntityManager, report: Report, action: ReportAction, to: string, actor: Actor, comment: string | null) {
-    await m.insert(ReportTransition, { reportId: report.id, fromStatus: report.status, action, toStatus: to, actorId: actor.id, actorRole: actor.role, comment });
-    await this.notifyReport(m, report, action, comment ?? '');
+    const inserted = await m.insert(ReportTransition, { reportId: report.id, fromStatus: report.status, action, toStatus: to, actorId: actor.id, actorRole: actor.role, comment });
+    await this.notifyReport(m, report, action, comment ?? '', `report.${action}:${inserted.identifiers[0].id}`);
   }
 
   /** Report events are emissions management: emails A and B; verification requests and send-backs also reach the verifier. */
-  private async notifyReport(m: EntityManager, report: Report, action: ReportAction | 'review_document', comment: string) {
+  private async notifyReport(m: EntityManager, report: Report, action: ReportAction | 'review_document', comment: string, key: string) {
     const [holder] = await m.query(
       `SELECT h.holder_number, h.representative_name, h.contact_email_a, h.contact_email_b, v.email AS verifier_email
          FROM target_holders h
@@ -354,13 +342,22 @@ export class EmissionsService {
         WHERE h.id = $1`,
       [report.targetHolderId],
     );
-    const label = action === 'review_document' ? '査読書類が登録されました / review document added' : ACTION_LABELS[action];
+    // Report events are emissions management: emails A and B; verification requests and
+    // send-backs also reach the verifier; approval requests reach the secretariat's mailbox.
     const toVerifier = ['request_verification', 'request_send_back', 'send_back', 'review_document'].includes(action);
     await this.notifications.enqueue(m, {
       event: `report.${action}`,
+      key,
       recipients: [holder.contact_email_a, holder.contact_email_b, toVerifier ? holder.verifier_email : null],
-      subject: `【ASSET】${holder.holder_number} ${holder.representative_name}：${KIND_LABELS[report.kind].split(' / ')[0]}算定報告書 ${label.split(' / ')[0]}`,
-      body: `${KIND_LABELS[report.kind]} (${report.fiscalYear}) — ${label}${comment ? `\nコメント / Comment: ${comment}` : ''}`,
+      toSecretariat: action === 'request_approval',
+      payload: {
+        holderNumber: holder.holder_number,
+        holderName: holder.representative_name,
+        kind: report.kind,
+        fiscalYear: report.fiscalYear,
+        action,
+        comment: comment || null,
+      },
       subjectType: 'report',
       subjectId: report.id,
     });

@@ -21,6 +21,11 @@ import { TradingParticipant } from './entities/trading-participant.entity';
 import { LoginsService } from './logins.service';
 
 const pad = (n: string | number, width: number) => String(n).padStart(width, '0');
+const KIND_LABELS: Record<ApplicationKind, string> = {
+  registration: '登録申請',
+  trading_participant: '取引参加者の登録申請',
+  contact_change: '連絡先変更申請',
+};
 
 /** Maps a contact-change body onto the holder's columns. */
 export const CONTACT_FIELDS = {
@@ -95,15 +100,28 @@ export class ApplicationsService {
     submittedBy: string | null,
     targetHolderId: string | null,
   ): Promise<{ id: string; status: 'submitted' }> {
-    const result = await this.db.getRepository(Application).insert({
-      kind,
-      body: JSON.parse(JSON.stringify(body)),
-      summary: summary.slice(0, 300),
-      clientIp: clientIp?.slice(0, 64) ?? null,
-      submittedBy,
-      targetHolderId,
+    const id = await this.db.transaction(async (m) => {
+      const result = await m.getRepository(Application).insert({
+        kind,
+        body: JSON.parse(JSON.stringify(body)),
+        summary: summary.slice(0, 300),
+        clientIp: clientIp?.slice(0, 64) ?? null,
+        submittedBy,
+        targetHolderId,
+      });
+      const appId = result.identifiers[0].id as string;
+      await this.notifications.enqueue(m, {
+        event: 'application.submitted',
+        key: `application.submitted:${appId}`,
+        recipients: [],
+        toSecretariat: true,
+        payload: { applicationId: appId, kind, kindLabel: KIND_LABELS[kind], summary },
+        subjectType: 'application',
+        subjectId: appId,
+      });
+      return appId;
     });
-    return { id: result.identifiers[0].id as string, status: 'submitted' };
+    return { id, status: 'submitted' };
   }
 
   // ---- reading ----------------------------------------------------------------------------
@@ -176,15 +194,15 @@ export class ApplicationsService {
       ];
       await this.notifications.enqueue(m, {
         event: 'registration.approved',
+        key: `registration.approved:${app.id}`,
         recipients: [body.contact.emailA],
-        subject: '【ASSET】登録申請が承認されました / Your registration was approved',
-        body:
-          `${body.representative.name} ${body.contact.name} 様\n\n登録申請が承認されました。\n` +
-          `目標保有者番号: ${holderNumber}\n遵守口座番号: ${account.accountNumber}\n` +
-          `ログインID: ${logins.map((l) => l.loginId).join(', ')}\n` +
-          `初期パスワードは事務局から別途お知らせします。初回ログイン時に変更してください。\n\n` +
-          `Your registration was approved. Holder ${holderNumber}, compliance account ${account.accountNumber}, ` +
-          `logins ${logins.map((l) => l.loginId).join(', ')}. The initial passwords reach you separately from the secretariat.`,
+        payload: {
+          holderNumber,
+          holderName: body.representative.name,
+          contactName: body.contact.name,
+          accountNumber: account.accountNumber,
+          loginIds: logins.map((l) => l.loginId),
+        },
         subjectType: 'target_holder',
         subjectId: holder.id,
       });
@@ -240,11 +258,9 @@ export class ApplicationsService {
     );
     await this.notifications.enqueue(m, {
       event: 'trading_participant.registered',
+      key: `trading_participant.registered:${participant.id}`,
       recipients: [dto.contact.email],
-      subject: '【ASSET】取引参加者として登録されました / Registered as a trading participant',
-      body:
-        `${dto.name} ${dto.contact.name} 様\n\n取引参加者として登録されました。\n取引口座番号: ${account.accountNumber}\nログインID: ${login.loginId}\n` +
-        `初期パスワードは事務局から別途お知らせします。\n\nRegistered as trading participant ${participantNumber}; holding account ${account.accountNumber}; login ${login.loginId}.`,
+      payload: { participantNumber, name: dto.name, contactName: dto.contact.name, accountNumber: account.accountNumber, loginId: login.loginId },
       subjectType: 'trading_participant',
       subjectId: participant.id,
     });
@@ -261,9 +277,9 @@ export class ApplicationsService {
       await m.save(holder);
       await this.notifications.enqueue(m, {
         event: 'contact_change.approved',
+        key: `contact_change.approved:${app.id}`,
         recipients: [holder.contactEmailA],
-        subject: '【ASSET】連絡先変更申請が承認されました / Contact change approved',
-        body: `連絡先変更申請（${app.id}）が承認され、登録内容を更新しました。\n\nYour contact-change application ${app.id} was approved and applied.`,
+        payload: { holderNumber: holder.holderNumber, holderName: holder.representativeName, applicationId: app.id },
         subjectType: 'application',
         subjectId: app.id,
       });
@@ -276,9 +292,9 @@ export class ApplicationsService {
     await this.decide(kind, id, async (m, app) => {
       await this.notifications.enqueue(m, {
         event: `${kind}.rejected`,
+        key: `${kind}.rejected:${app.id}`,
         recipients: [await this.applicantEmail(m, app)],
-        subject: '【ASSET】申請が却下されました / Your application was rejected',
-        body: `申請（${app.id}）は却下されました。\n理由: ${reason}\n\nYour application ${app.id} was rejected. Reason: ${reason}`,
+        payload: { applicationId: app.id, reason, name: app.summary },
         subjectType: 'application',
         subjectId: app.id,
       });

@@ -113,12 +113,13 @@ export class LoginsService {
   private async notifyPasswordChange(m: EntityManager, login: Login, resetBy?: string) {
     if (!login.targetHolderId) return;
     const holder = await m.findOneByOrFail(TargetHolder, { id: login.targetHolderId });
-    const what = resetBy ? '事務局によりパスワードが初期化されました' : 'パスワードが変更されました';
+    const [{ tv }] = await m.query(`SELECT token_version AS tv FROM logins WHERE id = $1`, [login.id]);
+    const event = resetBy ? 'login.password_reset' : 'login.password_changed';
     await this.notifications.enqueue(m, {
-      event: resetBy ? 'login.password_reset' : 'login.password_changed',
+      event,
+      key: `${event}:${login.id}:${tv}`,
       recipients: [holder.contactEmailA], // password notices go to A only
-      subject: `【ASSET】${what}（${login.loginId}） / Password ${resetBy ? 'reset' : 'changed'}`,
-      body: `ログインID ${login.loginId} の${what}。\nお心当たりのない場合は事務局へご連絡ください。\n\nThe password of login ${login.loginId} was ${resetBy ? 'reset by the secretariat' : 'changed'}. If this was not you, contact the secretariat.`,
+      payload: { loginId: login.loginId, holderNumber: holder.holderNumber, holderName: holder.representativeName },
       subjectType: 'login',
       subjectId: login.id,
     });

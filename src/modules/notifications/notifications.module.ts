@@ -1,5 +1,11 @@
 import { Module } from '@nestjs/common';
+import { NotificationDispatcher } from './dispatcher';
+import { NotificationsController } from './notifications.controller';
 import { NotificationsService } from './notifications.service';
 
-@Module({ providers: [NotificationsService], exports: [NotificationsService] })
+@Module({
+  controllers: [NotificationsController],
+  providers: [NotificationsService, NotificationDispatcher],
+  exports: [NotificationsService, NotificationDispatcher],
+})
 export class NotificationsModule {}
