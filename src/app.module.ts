@@ -10,6 +10,7 @@ import { ApiValidationPipe } from './core/http/validation.pipe';
 import { IdentityModule } from './modules/identity/identity.module';
 import { LedgerModule } from './modules/ledger/ledger.module';
 import { EmissionsModule } from './modules/emissions/emissions.module';
+import { AuditModule } from './modules/audit/audit.module';
 
 @Global()
 @Module({})
@@ -37,6 +38,7 @@ export class AppModule {
         IdentityModule,
         LedgerModule,
         EmissionsModule,
+        AuditModule,
         ...extraModules,
       ],
       controllers: [HealthController],

@@ -5,6 +5,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { json } from 'express';
 import { AppModule } from './app.module';
+import { AuditService } from './modules/audit/audit.service';
 import type { Env } from './core/config/env';
 import type { RuntimeConfig } from './core/config/runtime-config';
 import { embeddedJwtSecret, startEmbeddedDatabase, type EmbeddedDatabase } from './core/database/embedded';
@@ -45,6 +46,8 @@ export async function createApp(
   app.disable('x-powered-by');
   app.use(requestIdMiddleware);
   app.use(accessLogMiddleware);
+  // every state-changing request is recorded when its response is finished
+  app.use(app.get(AuditService).middleware());
   app.use(contentTypeMiddleware);
   app.use(json({ limit: config.env.BODY_LIMIT_BYTES, strict: true, type: ['application/json', 'application/*+json'] }));
   app.use(bodyParserErrorMiddleware);

@@ -194,6 +194,8 @@ const MATRIX: Record<string, Row> = {
     expect: only({ secretariat: 404, holder_a: 404, holder_b: 404, other_holder_a: 404, verifier_assigned: 404, verifier_unassigned: 404 }),
   },
 
+  'GET /api/v1/audit-events': { request: () => ({ path: '/api/v1/audit-events' }), expect: secretariatOnly(200) },
+  'GET /api/v1/audit-events.xlsx': { request: () => ({ path: '/api/v1/audit-events.xlsx' }), expect: secretariatOnly(200) },
   'GET /api/v1/notifications': { request: () => ({ path: '/api/v1/notifications' }), expect: secretariatOnly(200) },
 
   'GET /api/v1/contact-list': {

@@ -33,6 +33,7 @@ export function sendError(
     details,
     ...(requestId ? { requestId } : {}),
   };
+  res.locals.errorCode = code; // for the audit trail
   if (res.headersSent) {
     res.end();
     return;

@@ -1,0 +1,157 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import ExcelJS from 'exceljs';
+import type { NextFunction, Request, Response } from 'express';
+import { DataSource } from 'typeorm';
+import type { Actor } from '../../core/auth/roles';
+import { APP_CONFIG, type RuntimeConfig } from '../../core/config/runtime-config';
+import { DomainError } from '../../core/errors/domain-error';
+import { AuditEvent } from './audit-event.entity';
+
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const SECRET = /pass(word)?|secret|token|key/i;
+
+/** A small, redacted summary of a request body: no secrets, short strings, bounded size. */
+export function summarize(value: unknown, depth = 0): unknown {
+  if (value === null || value === undefined) return value;
+  if (typeof value === 'string') return value.length > 120 ? `${value.slice(0, 120)}…` : value;
+  if (typeof value !== 'object') return value;
+  if (depth > 3) return '…';
+  if (Array.isArray(value)) return value.slice(0, 10).map((v) => summarize(v, depth + 1));
+  return Object.fromEntries(
+    Object.entries(value as Record<string, unknown>)
+      .slice(0, 40)
+      .map(([k, v]) => [k, SECRET.test(k) ? '[redacted]' : summarize(v, depth + 1)]),
+  );
+}
+
+export interface AuditFilter {
+  from?: string;
+  to?: string;
+  loginId?: string;
+  holderId?: string;
+  action?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+@Injectable()
+export class AuditService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Audit');
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
+  ) {}
+
+  /** Express middleware: records every state-changing request when its response is finished. */
+  middleware() {
+    return (req: Request, res: Response, next: NextFunction) => {
+      if (!STATE_CHANGING.has(req.method)) return next();
+      res.on('finish', () => {
+        this.record(req, res).catch((error) => this.logger.error({ msg: 'audit record failed', error: (error as Error).message }));
+      });
+      next();
+    };
+  }
+
+  private async record(req: Request, res: Response) {
+    const actor = (req as Request & { user?: Actor }).user;
+    const route = (req as Request & { route?: { path?: string } }).route?.path;
+    const path = route ?? req.originalUrl.split('?')[0];
+    const segments = path.replace(/^\/api\/v1\//, '').split('/');
+    const params = (req.params ?? {}) as Record<string, string>;
+    const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>;
+    const targetId = Object.values(params)[0] ?? (body.fromAccount as string) ?? (body.targetHolderId as string) ?? (body.loginId as string) ?? null;
+    const holderFromRoute = segments[0] === 'target-holders' && /^[0-9a-f-]{36}$/.test(params.id ?? '') ? params.id : null;
+    const file = (req as Request & { file?: { originalname: string; size: number } }).file;
+    await this.db.getRepository(AuditEvent).insert({
+      loginUuid: actor?.id ?? null,
+      loginId: actor?.loginId ?? (typeof body.loginId === 'string' ? body.loginId.slice(0, 128) : null),
+      role: actor?.role ?? null,
+      action: `${req.method} ${path}`.slice(0, 200),
+      targetType: segments[0]?.slice(0, 64) || null,
+      targetId: targetId ? String(targetId).slice(0, 128) : null,
+      targetHolderId: holderFromRoute ?? actor?.targetHolderId ?? null,
+      outcome: res.statusCode < 400 ? 'ok' : ((res.locals.errorCode as string) ?? `HTTP_${res.statusCode}`),
+      status: res.statusCode,
+      requestId: (req as Request & { id?: string }).id ?? null,
+      clientIp: req.ip?.slice(0, 64) ?? null,
+      summary: {
+        ...(Object.keys(params).length ? { params } : {}),
+        ...(Object.keys(body).length ? { body: summarize(body) } : {}),
+        ...(file ? { file: { name: file.originalname, size: file.size } } : {}),
+      } as Record<string, never>,
+    });
+  }
+
+  onApplicationBootstrap() {
+    if (!this.config.env.NOTIFY_DISPATCH) return; // background work off (tests drive it themselves)
+    const tick = () => {
+      this.seal()
+        .catch((error) => this.logger.warn({ msg: 'audit seal failed', error: (error as Error).message }))
+        .finally(() => {
+          if (this.timer !== undefined) this.timer = setTimeout(tick, 2000);
+        });
+    };
+    this.timer = setTimeout(tick, 2000);
+  }
+
+  onApplicationShutdown() {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Chains unsealed events (in id order), up to `limit` per call; returns how many. */
+  async seal(limit = 5000): Promise<number> {
+    const [{ n }] = await this.db.query(`SELECT audit_seal($1) AS n`, [limit]);
+    return n;
+  }
+
+  async list(filter: AuditFilter) {
+    const limit = filter.limit ?? 50;
+    const qb = this.db.getRepository(AuditEvent).createQueryBuilder('e');
+    if (filter.from) qb.andWhere('e.at >= :from', { from: filter.from });
+    if (filter.to) qb.andWhere('e.at < :to', { to: filter.to });
+    if (filter.loginId) qb.andWhere('e.login_id = :loginId', { loginId: filter.loginId });
+    if (filter.holderId) qb.andWhere('e.target_holder_id = :holderId', { holderId: filter.holderId });
+    if (filter.action) qb.andWhere('e.action ILIKE :action', { action: `%${filter.action.replace(/[%_]/g, '')}%` });
+    if (filter.cursor) {
+      const before = Buffer.from(filter.cursor, 'base64url').toString('utf8');
+      if (!/^[0-9]{1,19}$/.test(before)) throw new DomainError('VALIDATION_FAILED', { fields: [{ field: 'cursor', problems: ['cursor is not valid'] }] });
+      qb.andWhere('e.id < :before', { before });
+    }
+    const rows = await qb.orderBy('e.id', 'DESC').take(limit + 1).getMany();
+    const items = rows.slice(0, limit);
+    return {
+      items: items.map((e) => ({
+        id: e.id,
+        at: e.at.toISOString(),
+        loginId: e.loginId,
+        role: e.role,
+        action: e.action,
+        targetType: e.targetType,
+        targetId: e.targetId,
+        targetHolderId: e.targetHolderId,
+        outcome: e.outcome,
+        status: e.status,
+        requestId: e.requestId,
+        clientIp: e.clientIp,
+        summary: e.summary,
+        sealed: e.hash !== null,
+      })),
+      nextCursor: rows.length > limit ? Buffer.from(items[items.length - 1].id).toString('base64url') : null,
+    };
+  }
+
+  async workbook(filter: AuditFilter) {
+    const { items } = await this.list({ ...filter, limit: 10000, cursor: undefined });
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('監査ログ Audit');
+    ws.addRow(['日時 / Time (UTC)', 'ログインID / Login', 'ロール / Role', '操作 / Action', '対象 / Target', '対象ID / Target id', '結果 / Outcome', 'HTTP', 'リクエストID / Request id', 'IP']).font = { bold: true };
+    for (const e of items) ws.addRow([e.at, e.loginId, e.role, e.action, e.targetType, e.targetId, e.outcome, e.status, e.requestId, e.clientIp]);
+    ws.columns.forEach((c, i) => (c.width = [26, 16, 14, 48, 20, 38, 28, 8, 38, 16][i]));
+    return Buffer.from(await wb.xlsx.writeBuffer());
+  }
+}

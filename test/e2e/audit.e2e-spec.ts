@@ -1,0 +1,103 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import { AuditService } from '../../src/modules/audit/audit.service';
+import { verifyAudit } from '../../src/modules/audit/verify';
+import { BOOTSTRAP_LOGIN, createTestApp, type TestApp } from '../support/app';
+import { activatedHolder, auth, secretariatToken, type Holder } from '../factories/identity';
+
+describe('the audit trail', () => {
+  let t: TestApp;
+  let sec: string;
+  let holder: Holder;
+  let audit: AuditService;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    audit = t.app.get(AuditService);
+    sec = await secretariatToken(t);
+    holder = await activatedHolder(t, sec);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  /** The middleware writes after the response is finished: wait until the count settles. */
+  const settle = async () => {
+    let last = -1;
+    for (let i = 0; i < 50; i++) {
+      const [{ n }] = await t.db.dataSource.query(`SELECT count(*)::int n FROM audit_events`);
+      if (n === last) return n;
+      last = n;
+      await new Promise((r) => setTimeout(r, 30));
+    }
+    return last;
+  };
+
+  it('records every state-changing request, refused ones and failed logins included, with secrets redacted', async () => {
+    await t.http().post('/api/v1/auth/login').send({ loginId: holder.a.loginId, password: 'wrong-password-1' }).expect(401);
+    await t.http().post('/api/v1/transfers').set(auth(holder.b.token!)).send({ fromAccount: holder.accountNumber, toAccount: 'AST-2', quantity: '1' }).expect(403);
+    await t.http().post('/api/v1/transfers').set(auth(holder.a.token!)).send({ fromAccount: holder.accountNumber, toAccount: 'AST-2', quantity: '5' }).expect(422);
+    await t.http().get('/api/v1/auth/me').set(auth(holder.a.token!)).expect(200); // a read: not recorded
+    await settle();
+    await audit.seal();
+
+    const mine = await t.http().get(`/api/v1/audit-events?loginId=${holder.a.loginId}&limit=100`).set(auth(sec)).expect(200);
+    const actions = mine.body.items.map((e: { action: string; outcome: string; status: number }) => [e.action, e.outcome, e.status]);
+    expect(actions).toEqual(expect.arrayContaining([
+      ['POST /api/v1/auth/login', 'INVALID_CREDENTIALS', 401],
+      ['POST /api/v1/transfers', 'INSUFFICIENT_BALANCE', 422],
+    ]));
+    expect(actions.some((a: string[]) => a[0].startsWith('GET'))).toBe(false);
+    const failedLogin = mine.body.items.find((e: { outcome: string }) => e.outcome === 'INVALID_CREDENTIALS');
+    expect(failedLogin.summary.body).toEqual({ loginId: holder.a.loginId, password: '[redacted]' });
+    expect(JSON.stringify(mine.body)).not.toContain('wrong-password-1');
+    const refused = await t.http().get(`/api/v1/audit-events?loginId=${holder.b.loginId}`).set(auth(sec)).expect(200);
+    expect(refused.body.items[0]).toMatchObject({ action: 'POST /api/v1/transfers', outcome: 'FORBIDDEN', status: 403, sealed: true });
+
+    const byHolder = await t.http().get(`/api/v1/audit-events?holderId=${holder.id}&action=password&limit=100`).set(auth(sec)).expect(200);
+    expect(byHolder.body.items.length).toBeGreaterThanOrEqual(2); // A's own change and A setting B's
+    expect(byHolder.body.items.every((e: { targetHolderId: string }) => e.targetHolderId === holder.id)).toBe(true);
+
+    const file = await t.http().get(`/api/v1/audit-events.xlsx?loginId=${holder.a.loginId}`).set(auth(sec)).buffer(true).parse((r, cb) => {
+      const chunks: Buffer[] = [];
+      r.on('data', (c: Buffer) => chunks.push(c));
+      r.on('end', () => cb(null, Buffer.concat(chunks)));
+    });
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((file.body as Buffer).buffer as ArrayBuffer);
+    expect(wb.worksheets[0].rowCount).toBe(mine.body.items.length + 1);
+    expect((await t.http().get('/api/v1/audit-events').set(auth(holder.a.token!))).status).toBe(403);
+  });
+
+  it('is append-only and its chain verifies; an edited row is caught, by the function and by npm run audit:verify', async () => {
+    await settle();
+    await audit.seal();
+    const q = t.db.dataSource;
+    await expect(q.query(`UPDATE audit_events SET outcome = 'ok'`)).rejects.toThrow(/append-only/);
+    await expect(q.query(`DELETE FROM audit_events`)).rejects.toThrow(/append-only/);
+    await expect(q.query(`TRUNCATE audit_events`)).rejects.toThrow(/append-only/);
+    const clean = await verifyAudit(q);
+    expect(clean).toMatchObject({ firstBroken: null, unsealed: 0 });
+    expect(clean.sealed).toBeGreaterThan(10);
+
+    const cli = (env: Record<string, string>) =>
+      spawnSync(process.execPath, [join(__dirname, '../../dist/scripts/audit-verify.js')], { env: { PATH: process.env.PATH!, ...env }, encoding: 'utf8' });
+    const ok = cli({ DATABASE_URL: t.db.url });
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toMatch(/audit:verify sealed=\d+ unsealed=0 ok/);
+
+    const [{ seq }] = await q.query(`SELECT seq::text FROM audit_events WHERE action = 'POST /api/v1/auth/login' AND outcome = 'INVALID_CREDENTIALS' ORDER BY seq LIMIT 1`);
+    await q.query(`ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only`);
+    try {
+      await q.query(`UPDATE audit_events SET outcome = 'ok', login_id = $2 WHERE seq = $1`, [seq, BOOTSTRAP_LOGIN]);
+    } finally {
+      await q.query(`ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only`);
+    }
+    const broken = await verifyAudit(q);
+    expect(broken.firstBroken).toMatchObject({ seq, problem: 'content does not match its hash' });
+    const bad = cli({ DATABASE_URL: t.db.url });
+    expect(bad.status).toBe(1);
+    expect(bad.stdout).toContain(`BROKEN at seq ${seq}`);
+  });
+});
