@@ -70,6 +70,20 @@ describe('the audit trail', () => {
     expect((await t.http().get('/api/v1/audit-events').set(auth(holder.a.token!))).status).toBe(403);
   });
 
+  it('keeps a small before/after summary of what a request changed', async () => {
+    await t.http().post('/api/v1/corrections').set(auth(sec)).send({ accountNumber: holder.accountNumber, direction: 'credit', quantity: '10', reason: '監査テスト' }).expect(201);
+    await t.http().post('/api/v1/transfers').set(auth(holder.a.token!)).send({ fromAccount: holder.accountNumber, toAccount: 'AST-101', quantity: '4' }).expect(201);
+    await settle();
+    const events = await t.http().get(`/api/v1/audit-events?loginId=${holder.a.loginId}&action=transfers`).set(auth(sec)).expect(200);
+    const ok = events.body.items.find((e: { outcome: string }) => e.outcome === 'ok');
+    expect(ok.summary).toMatchObject({ before: { account: holder.accountNumber, balance: '10' }, after: { account: holder.accountNumber, balance: '6' } });
+    const sub = await t.http().post('/api/v1/contact-change-applications').set(auth(holder.a.token!)).send({ changes: { title: '部長' } }).expect(201);
+    await t.http().post(`/api/v1/contact-change-applications/${sub.body.id}/approve`).set(auth(sec)).expect(200);
+    await settle();
+    const decided = await t.http().get(`/api/v1/audit-events?action=contact-change-applications/:id/approve`).set(auth(sec)).expect(200);
+    expect(decided.body.items[0].summary).toMatchObject({ before: { status: 'submitted', contact: { title: '環境部長' } }, after: { status: 'approved', contact: { title: '部長' } } });
+  });
+
   it('is append-only and its chain verifies; an edited row is caught, by the function and by npm run audit:verify', async () => {
     await settle();
     await audit.seal();

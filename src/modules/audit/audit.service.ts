@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import type { Actor } from '../../core/auth/roles';
 import { APP_CONFIG, type RuntimeConfig } from '../../core/config/runtime-config';
 import { DomainError } from '../../core/errors/domain-error';
+import { requestContext } from '../../core/logging/request-context';
 import { AuditEvent } from './audit-event.entity';
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -49,14 +50,15 @@ export class AuditService implements OnApplicationBootstrap, OnApplicationShutdo
   middleware() {
     return (req: Request, res: Response, next: NextFunction) => {
       if (!STATE_CHANGING.has(req.method)) return next();
+      const ctx = requestContext.get(); // the 'finish' event fires outside the request's context
       res.on('finish', () => {
-        this.record(req, res).catch((error) => this.logger.error({ msg: 'audit record failed', error: (error as Error).message }));
+        this.record(req, res, ctx?.change).catch((error) => this.logger.error({ msg: 'audit record failed', error: (error as Error).message }));
       });
       next();
     };
   }
 
-  private async record(req: Request, res: Response) {
+  private async record(req: Request, res: Response, change?: { before?: Record<string, unknown>; after?: Record<string, unknown> }) {
     const actor = (req as Request & { user?: Actor }).user;
     const route = (req as Request & { route?: { path?: string } }).route?.path;
     const path = route ?? req.originalUrl.split('?')[0];
@@ -82,6 +84,7 @@ export class AuditService implements OnApplicationBootstrap, OnApplicationShutdo
         ...(Object.keys(params).length ? { params } : {}),
         ...(Object.keys(body).length ? { body: summarize(body) } : {}),
         ...(file ? { file: { name: file.originalname, size: file.size } } : {}),
+        ...(change && res.statusCode < 400 ? { before: summarize(change.before), after: summarize(change.after) } : {}),
       } as Record<string, never>,
     });
   }

@@ -5,6 +5,7 @@ import Decimal from 'decimal.js';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Actor } from '../../core/auth/roles';
 import { DomainError } from '../../core/errors/domain-error';
+import { requestContext } from '../../core/logging/request-context';
 import { DirectoryService } from '../identity/directory.service';
 import { LedgerService } from '../ledger/ledger.service';
 import { NotificationsService } from '../notifications/notifications.service';
@@ -209,6 +210,10 @@ export class EmissionsService {
       const stored = await this.store(m, locked, 'calculation', file, actor, null, MEDIA['xlsx-zip']);
       await m.update(Report, { id: locked.id }, { status: to, emissions: parsed.total, currentFileId: stored.id });
       await this.record(m, locked, 'upload', to, actor, null);
+      requestContext.noteChange(
+        { status: locked.status, emissions: locked.emissions?.toFixed(3) ?? null, fileId: locked.currentFileId },
+        { status: to, emissions: parsed.total.toFixed(3), fileId: stored.id },
+      );
       return {
         ...this.reportView({ ...locked, status: to, emissions: parsed.total, currentFileId: stored.id, updatedAt: new Date() } as Report),
         rows: parsed.rows.length,
@@ -328,6 +333,7 @@ export class EmissionsService {
   }
 
   private async record(m: EntityManager, report: Report, action: ReportAction, to: string, actor: Actor, comment: string | null) {
+    requestContext.noteChange({ status: report.status }, { status: to });
     const inserted = await m.insert(ReportTransition, { reportId: report.id, fromStatus: report.status, action, toStatus: to, actorId: actor.id, actorRole: actor.role, comment });
     await this.notifyReport(m, report, action, comment ?? '', `report.${action}:${inserted.identifiers[0].id}`);
   }

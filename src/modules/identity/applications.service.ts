@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Actor } from '../../core/auth/roles';
 import { DomainError } from '../../core/errors/domain-error';
+import { requestContext } from '../../core/logging/request-context';
 import { paginate, type Page } from '../../core/http/pagination';
 import { LedgerService } from '../ledger/ledger.service';
 import { NotificationsService } from '../notifications/notifications.service';
@@ -271,10 +272,12 @@ export class ApplicationsService {
     await this.decide('contact_change', id, async (m, app) => {
       const holder = await m.findOneOrFail(TargetHolder, { where: { id: app.targetHolderId! }, lock: { mode: 'pessimistic_write' } });
       const changes = (app.body as { changes: Record<string, unknown> }).changes;
+      const before = Object.fromEntries(Object.keys(changes).map((k) => [k, (holder as unknown as Record<string, unknown>)[CONTACT_FIELDS[k as keyof typeof CONTACT_FIELDS]]]));
       for (const [key, value] of Object.entries(changes)) {
         (holder as unknown as Record<string, unknown>)[CONTACT_FIELDS[key as keyof typeof CONTACT_FIELDS]] = value;
       }
       await m.save(holder);
+      requestContext.noteChange({ status: app.status, contact: before }, { status: 'approved', contact: changes });
       await this.notifications.enqueue(m, {
         event: 'contact_change.approved',
         key: `contact_change.approved:${app.id}`,
@@ -325,6 +328,7 @@ export class ApplicationsService {
       if (!app) throw new DomainError('APPLICATION_NOT_FOUND');
       if (app.status !== 'submitted') throw new DomainError('APPLICATION_ALREADY_DECIDED', { status: app.status });
       const { result, link, rejectionReason } = await effect(m, app);
+      requestContext.noteChange({ status: app.status }, { status: rejectionReason ? 'rejected' : 'approved', ...link });
       await m.update(
         Application,
         { id },

@@ -5,6 +5,7 @@ import Decimal from 'decimal.js';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Actor } from '../../core/auth/roles';
 import { DomainError } from '../../core/errors/domain-error';
+import { requestContext } from '../../core/logging/request-context';
 import type { Page, PageQuery } from '../../core/http/pagination';
 import type { AccountView, ComplianceTermsDto, CorrectionDto, PostingResult, TransferDto } from './dto/ledger.dto';
 import { Account } from './entities/account.entity';
@@ -279,7 +280,13 @@ export class LedgerService {
         if (!result.ok) {
           throw new DomainError(result.code!, { check: result.check, ...(result.details ?? {}), ...(result.replayed ? { replayed: true } : {}) });
         }
-        const { ok: _ok, fromBalanceAfter: _balance, ...posted } = result as PostingResult & { ok: boolean; fromBalanceAfter?: string };
+        const { ok: _ok, fromBalanceAfter, ...posted } = result as PostingResult & { ok: boolean; fromBalanceAfter?: string };
+        if (!posted.replayed && fromBalanceAfter !== undefined) {
+          requestContext.noteChange(
+            { account: posted.fromAccount, balance: new Decimal(fromBalanceAfter).plus(posted.quantity).toFixed(0) },
+            { account: posted.fromAccount, balance: fromBalanceAfter, transactionId: posted.transactionId },
+          );
+        }
         return posted;
       } catch (error) {
         const code = (error as { driverError?: { code?: string }; code?: string })?.driverError?.code ?? (error as { code?: string })?.code;
