@@ -65,7 +65,8 @@ export class AuditService implements OnApplicationBootstrap, OnApplicationShutdo
     const segments = path.replace(/^\/api\/v1\//, '').split('/');
     const params = (req.params ?? {}) as Record<string, string>;
     const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>;
-    const targetId = Object.values(params)[0] ?? (body.fromAccount as string) ?? (body.targetHolderId as string) ?? (body.loginId as string) ?? null;
+    const targetId =
+      Object.values(params)[0] ?? (body.fromAccount as string) ?? (body.accountNumber as string) ?? (body.targetHolderId as string) ?? (body.loginId as string) ?? null;
     const holderFromRoute = segments[0] === 'target-holders' && /^[0-9a-f-]{36}$/.test(params.id ?? '') ? params.id : null;
     const file = (req as Request & { file?: { originalname: string; size: number } }).file;
     await this.db.getRepository(AuditEvent).insert({
