@@ -143,8 +143,7 @@ async function main() {
       const poll = async () => {
         try {
           const ss = execFileSync('ss', ['-ltnp'], { encoding: 'utf8' });
-          const pids = [app.pid, ...execFileSync('ps', ['-o', 'pid=', '--ppid', String(app.pid)], { encoding: 'utf8' }).split('\n').map((x) => x.trim()).filter(Boolean)];
-          const line = ss.split('\n').find((l) => pids.some((pid) => l.includes(`pid=${pid},`)));
+          const line = ss.split('\n').find((l) => l.includes(`pid=${app.pid},`));
           const port = line && /127\.0\.0\.1:(\d+)/.exec(line)?.[1];
           if (port && (await fetch(`http://127.0.0.1:${port}/health`)).ok) return resolve(`http://127.0.0.1:${port}`);
         } catch {

@@ -40,6 +40,12 @@ export interface AuditFilter {
 export class AuditService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Audit');
   private timer?: NodeJS.Timeout;
+  /** Events wait here at most FLUSH_MS, then go to the database in one multi-row insert. */
+  private buffer: Partial<AuditEvent>[] = [];
+  private flushTimer?: NodeJS.Timeout;
+  private flushing: Promise<void> = Promise.resolve();
+  private static readonly FLUSH_MS = 100;
+  private static readonly FLUSH_MAX = 500;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -51,14 +57,12 @@ export class AuditService implements OnApplicationBootstrap, OnApplicationShutdo
     return (req: Request, res: Response, next: NextFunction) => {
       if (!STATE_CHANGING.has(req.method)) return next();
       const ctx = requestContext.get(); // the 'finish' event fires outside the request's context
-      res.on('finish', () => {
-        this.record(req, res, ctx?.change).catch((error) => this.logger.error({ msg: 'audit record failed', error: (error as Error).message }));
-      });
+      res.on('finish', () => this.record(req, res, ctx?.change));
       next();
     };
   }
 
-  private async record(req: Request, res: Response, change?: { before?: Record<string, unknown>; after?: Record<string, unknown> }) {
+  private record(req: Request, res: Response, change?: { before?: Record<string, unknown>; after?: Record<string, unknown> }) {
     const actor = (req as Request & { user?: Actor }).user;
     const route = (req as Request & { route?: { path?: string } }).route?.path;
     const path = route ?? req.originalUrl.split('?')[0];
@@ -69,7 +73,8 @@ export class AuditService implements OnApplicationBootstrap, OnApplicationShutdo
       Object.values(params)[0] ?? (body.fromAccount as string) ?? (body.accountNumber as string) ?? (body.targetHolderId as string) ?? (body.loginId as string) ?? null;
     const holderFromRoute = segments[0] === 'target-holders' && /^[0-9a-f-]{36}$/.test(params.id ?? '') ? params.id : null;
     const file = (req as Request & { file?: { originalname: string; size: number } }).file;
-    await this.db.getRepository(AuditEvent).insert({
+    this.buffer.push({
+      at: new Date(),
       loginUuid: actor?.id ?? null,
       loginId: actor?.loginId ?? (typeof body.loginId === 'string' ? body.loginId.slice(0, 128) : null),
       role: actor?.role ?? null,
@@ -88,6 +93,25 @@ export class AuditService implements OnApplicationBootstrap, OnApplicationShutdo
         ...(change && res.statusCode < 400 ? { before: summarize(change.before), after: summarize(change.after) } : {}),
       } as Record<string, never>,
     });
+    if (this.buffer.length >= AuditService.FLUSH_MAX) void this.flush();
+    else this.flushTimer ??= setTimeout(() => void this.flush(), AuditService.FLUSH_MS);
+  }
+
+  /** Writes the buffered events (one INSERT); resolves when everything recorded so far is stored. */
+  flush(): Promise<void> {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    const batch = this.buffer;
+    this.buffer = [];
+    this.flushing = this.flushing.then(async () => {
+      if (!batch.length) return;
+      try {
+        await this.db.getRepository(AuditEvent).insert(batch as never);
+      } catch (error) {
+        this.logger.error({ msg: 'audit events not stored', count: batch.length, error: (error as Error).message });
+      }
+    });
+    return this.flushing;
   }
 
   onApplicationBootstrap() {
@@ -102,18 +126,21 @@ export class AuditService implements OnApplicationBootstrap, OnApplicationShutdo
     this.timer = setTimeout(tick, 2000);
   }
 
-  onApplicationShutdown() {
+  async onApplicationShutdown() {
     clearTimeout(this.timer);
     this.timer = undefined;
+    await this.flush();
   }
 
   /** Chains unsealed events (in id order), up to `limit` per call; returns how many. */
   async seal(limit = 5000): Promise<number> {
+    await this.flush();
     const [{ n }] = await this.db.query(`SELECT audit_seal($1) AS n`, [limit]);
     return n;
   }
 
   async list(filter: AuditFilter) {
+    await this.flush();
     const limit = filter.limit ?? 50;
     const qb = this.db.getRepository(AuditEvent).createQueryBuilder('e');
     if (filter.from) qb.andWhere('e.at >= :from', { from: filter.from });
