@@ -63,6 +63,18 @@ BEGIN
     SELECT * INTO v_from FROM accounts WHERE account_number = v_from_number;
     SELECT * INTO v_to FROM accounts WHERE account_number = p_to;
 
+    -- L-4001 first, for transfers: the caller is login A of the source account (or its
+    -- participant); the secretariat may also run cancellations and offsets. Checked before
+    -- anything else so that a caller learns nothing about accounts it does not own.
+    IF p_kind = 'transfer' AND NOT coalesce(
+         v_from.id IS NOT NULL AND (
+           (p_holder IS NOT NULL AND v_from.target_holder_id = p_holder)
+           OR (p_participant IS NOT NULL AND v_from.trading_participant_id = p_participant)
+           OR (p_secretariat AND v_to.type IN ('cancellation', 'offset'))), false) THEN
+      v_result := jsonb_build_object('ok', false, 'code', 'NOT_ACCOUNT_OWNER', 'check', 'L-4001', 'details', '{}'::jsonb);
+      EXIT checks;
+    END IF;
+
     -- L-1001 / L-2002 / L-1002: accounts exist, differ, are open
     IF v_from.id IS NULL OR v_to.id IS NULL THEN
       v_result := jsonb_build_object('ok', false, 'code', 'ACCOUNT_NOT_FOUND', 'check', 'L-1001',
@@ -126,14 +138,6 @@ BEGIN
       -- L-4003: nothing is posted into the issuance account except by a correction
       IF v_type IS NULL OR v_from.type NOT IN ('compliance', 'holding') THEN
         v_result := jsonb_build_object('ok', false, 'code', 'DESTINATION_NOT_ALLOWED', 'check', 'L-4003', 'details', '{}'::jsonb);
-        EXIT checks;
-      END IF;
-      -- L-4001: the caller is login A of the source account (or its participant); the secretariat
-      -- may also run cancellations and offsets
-      IF NOT (v_from.target_holder_id IS NOT DISTINCT FROM p_holder AND p_holder IS NOT NULL
-              OR v_from.trading_participant_id IS NOT DISTINCT FROM p_participant AND p_participant IS NOT NULL
-              OR p_secretariat AND v_type IN ('cancellation', 'offset')) THEN
-        v_result := jsonb_build_object('ok', false, 'code', 'NOT_ACCOUNT_OWNER', 'check', 'L-4001', 'details', '{}'::jsonb);
         EXIT checks;
       END IF;
       -- L-4002: retirement only from a compliance account

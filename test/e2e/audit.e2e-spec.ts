@@ -64,6 +64,22 @@ describe('the audit trail', () => {
     expect((await t.http().get('/api/v1/audit-events').set(auth(holder.a.token!))).status).toBe(403);
   });
 
+  it('survives hostile bodies: odd types do not crash the recorder, a NUL does not cost other events', async () => {
+    await t.http().post('/api/v1/auth/login').set('Content-Type', 'application/json').send('{"fromAccount":{"toString":1},"loginId":"x"}').expect(400);
+    const nul = await t.http().post('/api/v1/auth/login').send({ loginId: 'nul\u0000id', password: 'whatever-123' });
+    expect(nul.status).toBe(400);
+    expect(nul.body.details.fields).toEqual([{ field: 'loginId', problems: ['NUL characters are not allowed'] }]);
+    await t.http().post('/api/v1/auth/login').send({ loginId: 'after-the-nul', password: 'whatever-123' }).expect(401);
+    await settle();
+    await t.http().get('/health').expect(200); // still alive
+    const rows = await t.db.dataSource.query(`SELECT login_id, outcome FROM audit_events WHERE login_id IN ('x', 'nulid', 'after-the-nul') ORDER BY id`);
+    expect(rows).toEqual([
+      { login_id: 'x', outcome: 'VALIDATION_FAILED' },
+      { login_id: 'nulid', outcome: 'VALIDATION_FAILED' },
+      { login_id: 'after-the-nul', outcome: 'INVALID_CREDENTIALS' },
+    ]);
+  });
+
   it('keeps a small before/after summary of what a request changed', async () => {
     await t.http().post('/api/v1/corrections').set(auth(sec)).send({ accountNumber: holder.accountNumber, direction: 'credit', quantity: '10', reason: '監査テスト' }).expect(201);
     await t.http().post('/api/v1/transfers').set(auth(holder.a.token!)).send({ fromAccount: holder.accountNumber, toAccount: 'AST-101', quantity: '4' }).expect(201);

@@ -94,6 +94,8 @@ describe('emissions management over HTTP', () => {
     const second = await upload(holder.b.token!, reports.base_year, await form('base_year', [{ kind: ELEC, quantity: 1000 }, { kind: GAS, quantity: 500 }], 2013));
     expect(second.body.emissions).toBe('1466.000');
     expect((await upload(holder.a.token!, reports.base_year, PDF, 'site-map.pdf', 'attachments')).status).toBe(201);
+    expect((await upload(holder.a.token!, reports.base_year, hostile.xlsm(), 'data.xlsx', 'attachments')).body.code).toBe('MACRO_ENABLED');
+    expect((await upload(holder.a.token!, reports.base_year, Buffer.from('MZ\x90\x00'), 'tool.exe', 'attachments')).status).toBe(415);
     expect((await act(holder.b.token!, reports.base_year, 'request_verification')).body.status).toBe('verification_requested');
     expect((await upload(holder.b.token!, reports.base_year, await form('base_year', [], 2013))).status).toBe(409);
 

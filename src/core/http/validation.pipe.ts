@@ -32,6 +32,11 @@ export class ApiValidationPipe extends ValidationPipe {
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata) {
+    const nul = findNul(value, metadata.data ?? (metadata.type === 'body' ? '' : metadata.type));
+    if (nul !== null) {
+      // PostgreSQL text cannot hold NUL, and no registry field needs it
+      throw new DomainError('VALIDATION_FAILED', { fields: [{ field: nul || '(body)', problems: ['NUL characters are not allowed'] }] });
+    }
     if (
       metadata.type === 'body' &&
       metadata.metatype &&
@@ -44,4 +49,17 @@ export class ApiValidationPipe extends ValidationPipe {
     }
     return super.transform(value, metadata);
   }
+}
+
+/** The path of the first string (or key) containing U+0000, or null. */
+function findNul(value: unknown, path: string, depth = 0): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
+  if (!value || typeof value !== 'object' || depth > 20) return null;
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    const p = path ? `${path}.${k}` : k;
+    if (k.includes('\u0000')) return p;
+    const found = findNul(v, p, depth + 1);
+    if (found !== null) return found;
+  }
+  return null;
 }

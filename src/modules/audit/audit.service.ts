@@ -12,17 +12,22 @@ import { AuditEvent } from './audit-event.entity';
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const SECRET = /pass(word)?|secret|token|key/i;
 
+/** PostgreSQL text cannot hold NUL: remove it from anything a client sent. */
+function clean(s: string): string {
+  return s.replace(/\u0000/g, '');
+}
+
 /** A small, redacted summary of a request body: no secrets, short strings, bounded size. */
 export function summarize(value: unknown, depth = 0): unknown {
   if (value === null || value === undefined) return value;
-  if (typeof value === 'string') return value.length > 120 ? `${value.slice(0, 120)}…` : value;
+  if (typeof value === 'string') return clean(value.length > 120 ? `${value.slice(0, 120)}…` : value);
   if (typeof value !== 'object') return value;
   if (depth > 3) return '…';
   if (Array.isArray(value)) return value.slice(0, 10).map((v) => summarize(v, depth + 1));
   return Object.fromEntries(
     Object.entries(value as Record<string, unknown>)
       .slice(0, 40)
-      .map(([k, v]) => [k, SECRET.test(k) ? '[redacted]' : summarize(v, depth + 1)]),
+      .map(([k, v]) => [clean(k), SECRET.test(k) ? '[redacted]' : summarize(v, depth + 1)]),
   );
 }
 
@@ -57,32 +62,50 @@ export class AuditService implements OnApplicationBootstrap, OnApplicationShutdo
     return (req: Request, res: Response, next: NextFunction) => {
       if (!STATE_CHANGING.has(req.method)) return next();
       const ctx = requestContext.get(); // the 'finish' event fires outside the request's context
-      res.on('finish', () => this.record(req, res, ctx?.change));
+      let done = false;
+      const once = (aborted: boolean) => {
+        if (done) return;
+        done = true;
+        try {
+          this.record(req, res, ctx?.change, aborted);
+        } catch (error) {
+          this.logger.error({ msg: 'audit record failed', error: (error as Error).message });
+        }
+      };
+      // 'close' without 'finish': the client went away; what the request did is recorded all the same
+      res.on('finish', () => once(false));
+      res.on('close', () => once(!res.writableFinished));
       next();
     };
   }
 
-  private record(req: Request, res: Response, change?: { before?: Record<string, unknown>; after?: Record<string, unknown> }) {
+  private record(
+    req: Request,
+    res: Response,
+    change?: { before?: Record<string, unknown>; after?: Record<string, unknown> },
+    aborted = false,
+  ) {
     const actor = (req as Request & { user?: Actor }).user;
     const route = (req as Request & { route?: { path?: string } }).route?.path;
     const path = route ?? req.originalUrl.split('?')[0];
     const segments = path.replace(/^\/api\/v1\//, '').split('/');
     const params = (req.params ?? {}) as Record<string, string>;
     const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>;
+    const str = (v: unknown) => (typeof v === 'string' ? clean(v) : undefined);
     const targetId =
-      Object.values(params)[0] ?? (body.fromAccount as string) ?? (body.accountNumber as string) ?? (body.targetHolderId as string) ?? (body.loginId as string) ?? null;
+      str(Object.values(params)[0]) ?? str(body.fromAccount) ?? str(body.accountNumber) ?? str(body.targetHolderId) ?? str(body.loginId) ?? null;
     const holderFromRoute = segments[0] === 'target-holders' && /^[0-9a-f-]{36}$/.test(params.id ?? '') ? params.id : null;
     const file = (req as Request & { file?: { originalname: string; size: number } }).file;
     this.buffer.push({
       at: new Date(),
       loginUuid: actor?.id ?? null,
-      loginId: actor?.loginId ?? (typeof body.loginId === 'string' ? body.loginId.slice(0, 128) : null),
+      loginId: actor?.loginId ?? str(body.loginId)?.slice(0, 128) ?? null,
       role: actor?.role ?? null,
-      action: `${req.method} ${path}`.slice(0, 200),
+      action: clean(`${req.method} ${path}`).slice(0, 200),
       targetType: segments[0]?.slice(0, 64) || null,
-      targetId: targetId ? String(targetId).slice(0, 128) : null,
+      targetId: targetId ? targetId.slice(0, 128) : null,
       targetHolderId: holderFromRoute ?? actor?.targetHolderId ?? null,
-      outcome: res.statusCode < 400 ? 'ok' : ((res.locals.errorCode as string) ?? `HTTP_${res.statusCode}`),
+      outcome: aborted ? 'ABORTED' : res.statusCode < 400 ? 'ok' : ((res.locals.errorCode as string) ?? `HTTP_${res.statusCode}`),
       status: res.statusCode,
       requestId: (req as Request & { id?: string }).id ?? null,
       clientIp: req.ip?.slice(0, 64) ?? null,
@@ -107,8 +130,15 @@ export class AuditService implements OnApplicationBootstrap, OnApplicationShutdo
       if (!batch.length) return;
       try {
         await this.db.getRepository(AuditEvent).insert(batch as never);
-      } catch (error) {
-        this.logger.error({ msg: 'audit events not stored', count: batch.length, error: (error as Error).message });
+      } catch {
+        // one bad event must not take the others with it: retry them one at a time
+        for (const event of batch) {
+          try {
+            await this.db.getRepository(AuditEvent).insert(event as never);
+          } catch (error) {
+            this.logger.error({ msg: 'audit event not stored', action: event.action, requestId: event.requestId, error: (error as Error).message });
+          }
+        }
       }
     });
     return this.flushing;

@@ -19,7 +19,7 @@ import './emissions-errors';
 import { deadlinePassed } from './banking.service';
 import { parseReport } from './excel/parse';
 import { buildTemplate } from './excel/template';
-import { sniff } from './excel/xlsx-guard';
+import { assertPlainXlsx, sniff } from './excel/xlsx-guard';
 import { decide, type ReportAction } from './transitions';
 
 export interface UploadedFile {
@@ -260,6 +260,7 @@ export class EmissionsService {
     if (file) {
       const sniffed = sniff(file.buffer);
       if (!MEDIA[sniffed]) throw new DomainError('FILE_TYPE_NOT_ALLOWED', { detected: sniffed });
+      if (sniffed === 'xlsx-zip') assertPlainXlsx(file.buffer); // no macros, no bombs, even as an attachment
       media = MEDIA[sniffed];
     }
     return this.db.transaction(async (m) => {

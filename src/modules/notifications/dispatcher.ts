@@ -73,12 +73,14 @@ export class NotificationDispatcher implements OnApplicationBootstrap, OnApplica
     );
     let sent = 0;
     for (const row of rows) {
-      const rendered = row.subject ? { subject: row.subject, text: row.body } : render(row.event, row.payload);
       try {
+        const rendered = row.subject ? { subject: row.subject, text: row.body } : render(row.event, row.payload);
         await send({ id: row.id, messageId: row.message_id, to: row.recipients, subject: rendered.subject, text: rendered.text });
+        // only while the claim is still ours (another dispatcher may have taken over an expired lease)
         await this.db.query(
-          `UPDATE notifications SET status = 'sent', sent_at = now(), lease_until = NULL, last_error = NULL, subject = $2, body = $3 WHERE id = $1`,
-          [row.id, rendered.subject, rendered.text],
+          `UPDATE notifications SET status = 'sent', sent_at = now(), lease_until = NULL, last_error = NULL, subject = $2, body = $3
+            WHERE id = $1 AND status = 'sending' AND attempts = $4`,
+          [row.id, rendered.subject, rendered.text, row.attempts],
         );
         sent++;
       } catch (error) {
@@ -87,8 +89,8 @@ export class NotificationDispatcher implements OnApplicationBootstrap, OnApplica
         await this.db.query(
           `UPDATE notifications SET status = $2, lease_until = NULL, last_error = $3,
                   next_attempt_at = now() + make_interval(secs => $4::double precision / 1000)
-            WHERE id = $1`,
-          [row.id, giveUp ? 'failed' : 'pending', String((error as Error)?.message ?? error).slice(0, 1000), delay],
+            WHERE id = $1 AND status = 'sending' AND attempts = $5`,
+          [row.id, giveUp ? 'failed' : 'pending', String((error as Error)?.message ?? error).slice(0, 1000), delay, row.attempts],
         );
         this.logger.warn({ msg: 'mail not sent', id: row.id, attempt: row.attempts, giveUp, error: (error as Error)?.message });
       }

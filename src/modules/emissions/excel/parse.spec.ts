@@ -82,6 +82,7 @@ describe('calculation report: template and parser', () => {
     ['a macro-enabled workbook (.xlsm)', hostile.xlsm, 'MACRO_ENABLED'],
     ['a zip bomb (declared)', hostile.zipBomb, 'ZIP_BOMB'],
     ['a zip bomb lying about its sizes', hostile.lyingZip, 'ZIP_BOMB'],
+    ['a merged-cell bomb (tiny file, whole-sheet range)', hostile.mergeBomb, 'FILE_TOO_COMPLEX'],
   ])('refuses %s', async (_, make, code) => {
     expect((await refusal(parseReport(make(), expected))).code).toBe(code);
   });

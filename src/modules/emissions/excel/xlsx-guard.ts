@@ -1,8 +1,15 @@
 import { inflateRawSync } from 'node:zlib';
 import { DomainError } from '../../../core/errors/domain-error';
 
-/** Bounds on what an uploaded workbook may expand to. */
-export const MAX_EXPANDED_BYTES = 100 * 1024 * 1024;
+/** Bounds on what an uploaded workbook may expand to (a 10,000-row report expands to ~4 MB). */
+export const MAX_EXPANDED_BYTES = 30 * 1024 * 1024;
+/**
+ * Bounds on the cell areas a sheet declares (merged cells, validation ranges, its dimension):
+ * the parser expands such ranges cell by cell, so a tiny file could otherwise claim a million
+ * rows × 16,384 columns and freeze the process.
+ */
+export const MAX_RANGE_CELLS = 600_000;
+export const MAX_TOTAL_RANGE_CELLS = 1_500_000;
 export const MAX_RATIO = 200;
 export const MAX_ENTRIES = 2000;
 
@@ -97,10 +104,14 @@ export function assertPlainXlsx(buf: Buffer): void {
     const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
     const data = buf.subarray(start, start + e.compressedSize);
     let produced: number;
-    if (e.method === 0) produced = data.length;
-    else if (e.method === 8) {
+    let content: Buffer | undefined;
+    if (e.method === 0) {
+      content = data;
+      produced = data.length;
+    } else if (e.method === 8) {
       try {
-        produced = inflateRawSync(data, { maxOutputLength: Math.max(1, Math.min(budget, Math.max(e.compressedSize, 1) * MAX_RATIO + 65536)) }).length;
+        content = inflateRawSync(data, { maxOutputLength: Math.max(1, Math.min(budget, Math.max(e.compressedSize, 1) * MAX_RATIO + 65536)) });
+        produced = content.length;
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw new DomainError('ZIP_BOMB', { entry: e.name });
         throw new DomainError('NOT_XLSX', { detected: 'damaged zip' });
@@ -109,6 +120,7 @@ export function assertPlainXlsx(buf: Buffer): void {
     if (produced !== e.size) throw new DomainError('ZIP_BOMB', { entry: e.name, reason: 'declared size is false' });
     budget -= produced;
     if (budget < 0) throw new DomainError('ZIP_BOMB', { limit: MAX_EXPANDED_BYTES });
+    if (content && /^xl\/worksheets\/[^/]+\.xml$/.test(e.name)) assertBoundedRanges(e.name, content.toString('latin1'));
   }
   const contentTypes = inflateEntry(buf, entries.find((e) => e.name === '[Content_Types].xml')!);
   if (/macroEnabled/i.test(contentTypes)) throw new DomainError('MACRO_ENABLED');
@@ -118,4 +130,37 @@ function inflateEntry(buf: Buffer, e: ZipEntry): string {
   const start = e.localOffset + 30 + buf.readUInt16LE(e.localOffset + 26) + buf.readUInt16LE(e.localOffset + 28);
   const data = buf.subarray(start, start + e.compressedSize);
   return (e.method === 0 ? data : inflateRawSync(data, { maxOutputLength: 1024 * 1024 })).toString('utf8');
+}
+
+function columnNumber(letters: string): number {
+  let n = 0;
+  for (const ch of letters.toUpperCase()) n = n * 26 + (ch.charCodeAt(0) - 64);
+  return n;
+}
+
+/** Cells in a range like `B8:F57` (a single cell counts 1). */
+function rangeCells(ref: string): number {
+  const m = /^\$?([A-Za-z]{1,3})\$?([0-9]{1,7})(?::\$?([A-Za-z]{1,3})\$?([0-9]{1,7}))?$/.exec(ref.trim());
+  if (!m) return 1;
+  if (!m[3]) return 1;
+  const cols = Math.abs(columnNumber(m[3]) - columnNumber(m[1])) + 1;
+  const rows = Math.abs(Number(m[4]) - Number(m[2])) + 1;
+  return cols * rows;
+}
+
+function assertBoundedRanges(sheet: string, xml: string): void {
+  let total = 0;
+  const check = (ref: string) => {
+    const cells = rangeCells(ref);
+    total += cells;
+    if (cells > MAX_RANGE_CELLS || total > MAX_TOTAL_RANGE_CELLS) {
+      throw new DomainError('FILE_TOO_COMPLEX', { sheet, range: ref.slice(0, 40), cells });
+    }
+  };
+  for (const m of xml.matchAll(/<(?:\w+:)?mergeCell\b[^>]*\bref="([^"]{1,64})"/g)) check(m[1]);
+  for (const m of xml.matchAll(/\bsqref="([^"]{1,4096})"/g)) for (const ref of m[1].split(/\s+/)) if (ref) check(ref);
+  const dimension = /<(?:\w+:)?dimension\b[^>]*\bref="([^"]{1,64})"/.exec(xml);
+  if (dimension && rangeCells(dimension[1]) > MAX_RANGE_CELLS) {
+    throw new DomainError('FILE_TOO_COMPLEX', { sheet, range: dimension[1], cells: rangeCells(dimension[1]) });
+  }
 }
