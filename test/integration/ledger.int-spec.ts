@@ -66,6 +66,16 @@ describe('the ledger on PostgreSQL', () => {
     expect(view).toMatchObject({ balance: '1200', commitmentReserve: '900', available: '300' }); // 1200 − 300.5 → 899.5, rounded up
   });
 
+  it("refuses a new phase's terms while the current phase still holds a reserve", async () => {
+    const h = await fundedHolder(1000, 400); // reserve 600
+    const next = await refusal(ledger.setComplianceTerms(h.holderId, { phase: '第3期', baseYearEmissions: '500', reductionTarget: '100' }));
+    expect(next).toMatchObject({ code: 'PHASE_RESERVE_OPEN', details: { currentPhase: '第2期', commitmentReserve: '600' } });
+    await ledger.transfer(h.a, { fromAccount: h.account, toAccount: 'AST-2', quantity: '600' }); // discharged by retirement
+    const ok = await ledger.setComplianceTerms(h.holderId, { phase: '第3期', baseYearEmissions: '500', reductionTarget: '100' });
+    expect(ok).toMatchObject({ phase: '第3期', issuable: '400' });
+    expect(ledger.view(await ledger.visibleAccount(h.a, h.account))).toMatchObject({ balance: '400', commitmentReserve: '0' });
+  });
+
   it('50 concurrent transfers from one account cannot overdraw it (final balance exact)', async () => {
     const p = await fundedParticipant(1000);
     const to = await seedParticipant(db.dataSource);

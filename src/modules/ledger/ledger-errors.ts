@@ -45,6 +45,11 @@ export const LedgerErrors = defineErrors({
     ja: '同じIdempotency-Keyが別の内容で使用されています。',
     en: 'This Idempotency-Key was used with another request.',
   },
+  PHASE_RESERVE_OPEN: {
+    status: 409,
+    ja: '現在の期のコミットメントリザーブが残っているため、次の期の条件を設定できません。',
+    en: "The current phase still holds a commitment reserve; the next phase's terms cannot replace it yet.",
+  },
   LEDGER_BUSY: {
     status: 503,
     ja: '処理が混み合っています。時間をおいて再度お試しください。',

@@ -221,6 +221,11 @@ export class LedgerService {
       );
       if (issued) throw new DomainError('ALREADY_ISSUED', { phase: dto.phase });
       const newPhase = account.phase !== dto.phase;
+      // Starting a new phase resets the reserve terms; refuse while the current phase still
+      // holds a commitment reserve, which would otherwise be released without being discharged.
+      if (newPhase && account.phase !== null && commitmentReserve(account).gt(0)) {
+        throw new DomainError('PHASE_RESERVE_OPEN', { currentPhase: account.phase, commitmentReserve: commitmentReserve(account).toFixed(0) });
+      }
       await m.query(`SELECT set_config('ledger.posting', 'on', true)`);
       await m.query(
         `UPDATE accounts SET phase = $2, base_year_emissions = $3, reduction_target = $4,
