@@ -42,6 +42,8 @@ export async function buildTemplate(prefill: TemplatePrefill = {}, rows: Activit
   meta.getCell('B1').value = TEMPLATE_VERSION;
 
   factors.addRow(['燃料・エネルギー種別 / Kind', '単位 / Unit', '排出係数 / Factor (t-CO2/unit)']).font = { bold: true };
+  // A factor (not a quantity) written as an Excel number so the sheet's formulas can multiply by it;
+  // the parser reads it back exactly (shortest decimal text) and compares it with the Decimal.
   for (const f of EMISSION_FACTORS) factors.addRow([f.label, f.unit, Number(f.factor.toString())]);
   factors.columns.forEach((c, i) => (c.width = [40, 12, 28][i]));
   await factors.protect('', {});
