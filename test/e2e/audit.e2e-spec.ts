@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { AuditService } from '../../src/modules/audit/audit.service';
 import { verifyAudit } from '../../src/modules/audit/verify';
-import { BOOTSTRAP_LOGIN, createTestApp, type TestApp } from '../support/app';
+import { BOOTSTRAP_LOGIN, createTestApp, type TestApp, binary } from '../support/app';
 import { activatedHolder, auth, secretariatToken, type Holder } from '../factories/identity';
 
 describe('the audit trail', () => {
@@ -53,11 +53,7 @@ describe('the audit trail', () => {
     expect(byHolder.body.items.length).toBeGreaterThanOrEqual(2); // A's own change and A setting B's
     expect(byHolder.body.items.every((e: { targetHolderId: string }) => e.targetHolderId === holder.id)).toBe(true);
 
-    const file = await t.http().get(`/api/v1/audit-events.xlsx?loginId=${holder.a.loginId}`).set(auth(sec)).buffer(true).parse((r, cb) => {
-      const chunks: Buffer[] = [];
-      r.on('data', (c: Buffer) => chunks.push(c));
-      r.on('end', () => cb(null, Buffer.concat(chunks)));
-    });
+    const file = await t.http().get(`/api/v1/audit-events.xlsx?loginId=${holder.a.loginId}`).set(auth(sec)).buffer(true).parse(binary);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load((file.body as Buffer).buffer as ArrayBuffer);
     expect(wb.worksheets[0].rowCount).toBe(mine.body.items.length + 1);

@@ -3,7 +3,7 @@ import { buildTemplate, type ActivityRow } from '../../src/modules/emissions/exc
 import { REPORT_STATUSES } from '../../src/modules/emissions/entities/report.entity';
 import { decide, REPORT_ACTIONS } from '../../src/modules/emissions/transitions';
 import { hostile } from '../fixtures/zip';
-import { createTestApp, type TestApp } from '../support/app';
+import { createTestApp, type TestApp, binary } from '../support/app';
 import { activatedHolder, activatedParticipant, activatedVerifier, auth, secretariatToken, type Holder } from '../factories/identity';
 
 const ELEC = EMISSION_FACTORS[0].label; // 0.441
@@ -51,11 +51,7 @@ describe('emissions management over HTTP', () => {
     t.http().post(`/api/v1/reports/${reportId}/transitions`).set(auth(token)).send({ action, ...(comment ? { comment } : {}) });
 
   it('serves the designated template, prefilled for a report', async () => {
-    const res = await t.http().get(`/api/v1/reports/template?reportId=${reports.base_year}`).set(auth(holder.b.token!)).buffer(true).parse((r, cb) => {
-      const chunks: Buffer[] = [];
-      r.on('data', (c: Buffer) => chunks.push(c));
-      r.on('end', () => cb(null, Buffer.concat(chunks)));
-    });
+    const res = await t.http().get(`/api/v1/reports/template?reportId=${reports.base_year}`).set(auth(holder.b.token!)).buffer(true).parse(binary);
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/spreadsheetml/);
     expect((res.body as Buffer).subarray(0, 2).toString()).toBe('PK');
@@ -174,11 +170,7 @@ describe('emissions management over HTTP', () => {
       expect.objectContaining({ targetHolderId: holder.id, status: 'met', obligation: '1001', jaaIssued: '1166', banked: '100', reports: expect.objectContaining({ base_year: 'approved', target_year: 'approved' }) }),
     ]);
     expect((await t.http().get(`/api/v1/phases/${phaseId}/overview?status=not_met`).set(auth(sec))).body.items).toEqual([]);
-    const xlsx = await t.http().get(`/api/v1/phases/${phaseId}/overview.xlsx`).set(auth(sec)).buffer(true).parse((r, cb) => {
-      const chunks: Buffer[] = [];
-      r.on('data', (c: Buffer) => chunks.push(c));
-      r.on('end', () => cb(null, Buffer.concat(chunks)));
-    });
+    const xlsx = await t.http().get(`/api/v1/phases/${phaseId}/overview.xlsx`).set(auth(sec)).buffer(true).parse(binary);
     const ExcelJS = (await import('exceljs')).default;
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load((xlsx.body as Buffer).buffer as ArrayBuffer);

@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { createTestApp, type TestApp } from '../support/app';
+import { createTestApp, type TestApp, binary } from '../support/app';
 import { activatedHolder, activatedParticipant, auth, secretariatToken, type Holder } from '../factories/identity';
 
 describe('allowances over HTTP', () => {
@@ -127,11 +127,7 @@ describe('allowances over HTTP', () => {
     expect(rest.body.items).toEqual([expect.objectContaining({ type: 'issuance', amount: '1200', balanceAfter: '1200', counterpartyAccount: 'AST-1' })]);
     expect(rest.body.nextCursor).toBeNull();
 
-    const file = await t.http().get(`/api/v1/accounts/${holder.accountNumber}/statement.xlsx`).set(auth(holder.a.token!)).buffer(true).parse((res, cb) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => cb(null, Buffer.concat(chunks)));
-    });
+    const file = await t.http().get(`/api/v1/accounts/${holder.accountNumber}/statement.xlsx`).set(auth(holder.a.token!)).buffer(true).parse(binary);
     expect(file.status).toBe(200);
     expect(file.headers['content-type']).toMatch(/spreadsheetml/);
     const wb = new ExcelJS.Workbook();

@@ -7,6 +7,14 @@ import type { RuntimeConfig } from '../../src/core/config/runtime-config';
 import { JsonLogger } from '../../src/core/logging/json-logger';
 import { createTestDatabase, type TestDatabase } from './database';
 
+/** supertest parser for file downloads: the body as one Buffer. */
+export function binary(res: request.Response, done: (err: Error | null, body: unknown) => void) {
+  const stream = res as unknown as NodeJS.ReadableStream;
+  const chunks: Buffer[] = [];
+  stream.on('data', (c: Buffer) => chunks.push(c));
+  stream.on('end', () => done(null, Buffer.concat(chunks)));
+}
+
 export const BOOTSTRAP_LOGIN = 'secretariat-root';
 export const BOOTSTRAP_PASSWORD = 'Bootstrap-Passw0rd!';
 

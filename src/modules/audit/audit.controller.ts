@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nest
 import { IsISO8601, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import type { Response } from 'express';
 import { Permit } from '../../core/auth/permissions';
+import { sendDownload, XLSX_MEDIA_TYPE } from '../../core/http/files';
 import { PageQuery } from '../../core/http/pagination';
 import { AuditService } from './audit.service';
 
@@ -32,8 +33,6 @@ export class AuditController {
   @ApiOperation({ summary: 'The filtered audit trail as an Excel workbook (up to 10,000 events)' })
   async export(@Query() query: AuditQuery, @Res() res: Response) {
     const file = await this.audit.workbook(query);
-    res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
-    res.setHeader('Content-Disposition', 'attachment; filename="audit-events.xlsx"');
-    res.send(file);
+    sendDownload(res, file, XLSX_MEDIA_TYPE, 'audit-events.xlsx');
   }
 }

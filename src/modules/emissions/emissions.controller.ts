@@ -5,6 +5,7 @@ import type { Response } from 'express';
 import { CurrentActor, Permit } from '../../core/auth/permissions';
 import type { Actor } from '../../core/auth/roles';
 import { UuidParam } from '../../core/http/params';
+import { sendDownload, XLSX_MEDIA_TYPE } from '../../core/http/files';
 import {
   BankingApplicationDto,
   BankingRejectDto,
@@ -23,7 +24,6 @@ import type { ReportAction } from './transitions';
 
 const MULTIPART_FILE = () =>
   ApiBody({ schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } }, required: ['file'] } });
-const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 @ApiTags('emissions / 排出量管理')
 @ApiBearerAuth()
@@ -40,9 +40,7 @@ export class EmissionsController {
   @ApiOperation({ summary: 'The designated calculation-report form (.xlsx); ?reportId= prefills the header' })
   async template(@Query() query: TemplateQuery, @CurrentActor() actor: Actor, @Res() res: Response) {
     const file = await this.emissions.template(actor, query.reportId);
-    res.setHeader('Content-Type', XLSX);
-    res.setHeader('Content-Disposition', 'attachment; filename="calculation-report-template-v1.xlsx"');
-    res.send(file);
+    sendDownload(res, file, XLSX_MEDIA_TYPE, 'calculation-report-template-v1.xlsx');
   }
 
   @Post('phases')
@@ -70,9 +68,7 @@ export class EmissionsController {
   @ApiOperation({ summary: 'The same overview as an Excel workbook' })
   async overviewXlsx(@UuidParam('id', 'PHASE_NOT_FOUND') id: string, @Query() query: OverviewQuery, @Res() res: Response) {
     const file = await this.overviews.workbook(id, query);
-    res.setHeader('Content-Type', XLSX);
-    res.setHeader('Content-Disposition', 'attachment; filename="phase-overview.xlsx"');
-    res.send(file);
+    sendDownload(res, file, XLSX_MEDIA_TYPE, 'phase-overview.xlsx');
   }
 
   @Post('banking-applications')
@@ -186,9 +182,6 @@ export class EmissionsController {
   @ApiOperation({ summary: 'Download a report file (visibility checked)' })
   async download(@UuidParam('id', 'FILE_NOT_FOUND') id: string, @CurrentActor() actor: Actor, @Res() res: Response) {
     const file = await this.emissions.download(actor, id);
-    res.setHeader('Content-Type', file.mediaType);
-    res.setHeader('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.fileName)}`);
-    res.setHeader('X-Content-SHA256', file.sha256);
-    res.send(file.content);
+    sendDownload(res, file.content, file.mediaType, file.fileName, { 'X-Content-SHA256': file.sha256 });
   }
 }

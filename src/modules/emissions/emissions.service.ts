@@ -5,6 +5,7 @@ import Decimal from 'decimal.js';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Actor } from '../../core/auth/roles';
 import { DomainError } from '../../core/errors/domain-error';
+import { XLSX_MEDIA_TYPE } from '../../core/http/files';
 import { requestContext } from '../../core/logging/request-context';
 import { DirectoryService } from '../identity/directory.service';
 import { LedgerService } from '../ledger/ledger.service';
@@ -30,7 +31,7 @@ export interface UploadedFile {
 }
 
 const MEDIA: Record<string, string> = {
-  'xlsx-zip': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  'xlsx-zip': XLSX_MEDIA_TYPE,
   pdf: 'application/pdf',
   png: 'image/png',
   jpeg: 'image/jpeg',

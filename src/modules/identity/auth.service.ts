@@ -96,18 +96,6 @@ export class AuthService implements ActorResolver {
     };
   }
 
-  toActor(login: Login): Actor {
-    return {
-      id: login.id,
-      loginId: login.loginId,
-      role: login.role,
-      mustChangePassword: this.mustChange(login),
-      targetHolderId: login.targetHolderId,
-      verifierId: login.verifierId,
-      tradingParticipantId: login.tradingParticipantId,
-    };
-  }
-
   private mustChange(login: Login): boolean {
     return login.mustChangePassword && !login.isBootstrap;
   }

@@ -4,6 +4,7 @@ import type { Request, Response } from 'express';
 import { CurrentActor, Permit } from '../../core/auth/permissions';
 import type { Actor } from '../../core/auth/roles';
 import { DomainError } from '../../core/errors/domain-error';
+import { sendDownload, XLSX_MEDIA_TYPE } from '../../core/http/files';
 import { PageQuery } from '../../core/http/pagination';
 import { UuidParam } from '../../core/http/params';
 import { AccountView, ComplianceTermsDto, CorrectionDto, IssuanceDto, PostingResult, TransferDto } from './dto/ledger.dto';
@@ -124,8 +125,6 @@ export class LedgerController {
   async statement(@Param('accountNumber') accountNumber: string, @CurrentActor() actor: Actor, @Res() res: Response) {
     const account = await this.ledger.visibleAccount(actor, accountNumber);
     const file = await buildStatement(this.ledger.view(account), await this.ledger.entries(account.id, 10_000), new Date());
-    res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
-    res.setHeader('Content-Disposition', `attachment; filename="statement-${account.accountNumber}.xlsx"`);
-    res.send(file);
+    sendDownload(res, file, XLSX_MEDIA_TYPE, `statement-${account.accountNumber}.xlsx`);
   }
 }

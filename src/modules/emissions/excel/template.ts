@@ -83,7 +83,7 @@ export async function buildTemplate(prefill: TemplatePrefill = {}, rows: Activit
     kind.protection = { locked: false };
     kind.dataValidation = { type: 'list', allowBlank: true, formulae: [`'${FACTOR_SHEET}'!$A$2:$A$${EMISSION_FACTORS.length + 1}`] };
     const qty = ws.getCell(`${COLUMNS.quantity}${r}`);
-    qty.value = row ? (typeof row.quantity === 'number' ? row.quantity : row.quantity) : null;
+    qty.value = row?.quantity ?? null;
     qty.protection = { locked: false };
     qty.dataValidation = { type: 'decimal', operator: 'greaterThanOrEqual', allowBlank: true, formulae: [0] };
     ws.getCell(`${COLUMNS.unit}${r}`).value = { formula: `IF(B${r}="","",VLOOKUP(B${r},${factorRange},2,FALSE))` };
