@@ -30,14 +30,28 @@ interface CursorKey {
   id: string;
 }
 
-function decodeCursor(cursor: string): CursorKey {
+/** Opaque cursors: the position, base64url-encoded. */
+export function encodeCursor(position: string): string {
+  return Buffer.from(position, 'utf8').toString('base64url');
+}
+
+const invalidCursor = () => new DomainError('VALIDATION_FAILED', { fields: [{ field: 'cursor', problems: ['cursor is not valid'] }] });
+
+/** The position a cursor carries, if it has the expected form; otherwise 400 VALIDATION_FAILED. */
+export function decodeCursor(cursor: string, form: RegExp): string {
+  const position = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!form.test(position)) throw invalidCursor();
+  return position;
+}
+
+function decodeKey(cursor: string): CursorKey {
   try {
-    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as CursorKey;
+    const key = JSON.parse(decodeCursor(cursor, /^\{.{1,200}\}$/)) as CursorKey;
     if (typeof key.at === 'string' && !Number.isNaN(Date.parse(key.at)) && /^[0-9a-f-]{36}$/.test(key.id)) return key;
   } catch {
     /* fall through */
   }
-  throw new DomainError('VALIDATION_FAILED', { fields: [{ field: 'cursor', problems: ['cursor is not valid'] }] });
+  throw invalidCursor();
 }
 
 /**
@@ -51,7 +65,7 @@ export async function paginate<E extends ObjectLiteral>(
 ): Promise<Page<E>> {
   const limit = page.limit ?? 20;
   if (page.cursor) {
-    const key = decodeCursor(page.cursor);
+    const key = decodeKey(page.cursor);
     qb.andWhere(`(${keys.timeColumn}, ${keys.idColumn}) < (:cursorAt, :cursorId)`, { cursorAt: key.at, cursorId: key.id });
   }
   const rows = await qb
@@ -63,7 +77,7 @@ export async function paginate<E extends ObjectLiteral>(
   const last = items[items.length - 1];
   const nextCursor =
     rows.length > limit && last
-      ? Buffer.from(JSON.stringify({ at: keys.time(last).toISOString(), id: keys.id(last) })).toString('base64url')
+      ? encodeCursor(JSON.stringify({ at: keys.time(last).toISOString(), id: keys.id(last) }))
       : null;
   return { items, nextCursor };
 }

@@ -5,7 +5,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { DataSource } from 'typeorm';
 import type { Actor } from '../../core/auth/roles';
 import { APP_CONFIG, type RuntimeConfig } from '../../core/config/runtime-config';
-import { DomainError } from '../../core/errors/domain-error';
+import { decodeCursor, encodeCursor } from '../../core/http/pagination';
 import { requestContext } from '../../core/logging/request-context';
 import { AuditEvent } from './audit-event.entity';
 
@@ -179,8 +179,7 @@ export class AuditService implements OnApplicationBootstrap, OnApplicationShutdo
     if (filter.holderId) qb.andWhere('e.target_holder_id = :holderId', { holderId: filter.holderId });
     if (filter.action) qb.andWhere('e.action ILIKE :action', { action: `%${filter.action.replace(/[%_]/g, '')}%` });
     if (filter.cursor) {
-      const before = Buffer.from(filter.cursor, 'base64url').toString('utf8');
-      if (!/^[0-9]{1,19}$/.test(before)) throw new DomainError('VALIDATION_FAILED', { fields: [{ field: 'cursor', problems: ['cursor is not valid'] }] });
+      const before = decodeCursor(filter.cursor, /^[0-9]{1,19}$/);
       qb.andWhere('e.id < :before', { before });
     }
     const rows = await qb.orderBy('e.id', 'DESC').take(limit + 1).getMany();
@@ -202,7 +201,7 @@ export class AuditService implements OnApplicationBootstrap, OnApplicationShutdo
         summary: e.summary,
         sealed: e.hash !== null,
       })),
-      nextCursor: rows.length > limit ? Buffer.from(items[items.length - 1].id).toString('base64url') : null,
+      nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1].id) : null,
     };
   }
 

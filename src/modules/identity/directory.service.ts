@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, IsNull, type EntityManager } from 'typeorm';
 import type { Actor } from '../../core/auth/roles';
 import { DomainError } from '../../core/errors/domain-error';
-import { paginate, type Page, type PageQuery } from '../../core/http/pagination';
+import { decodeCursor, encodeCursor, paginate, type Page, type PageQuery } from '../../core/http/pagination';
 import { LedgerService } from '../ledger/ledger.service';
 import type { RegisterVerifierDto, VerifierRegistered, VerifierView } from './dto/directory.dto';
 import { TargetHolder } from './entities/target-holder.entity';
@@ -171,7 +171,7 @@ export class DirectoryService {
       if (!own.disclosureConsent) throw new DomainError('CONTACT_LIST_CONSENT_REQUIRED');
     }
     const limit = page.limit ?? 20;
-    const offset = page.cursor ? decodeOffset(page.cursor) : 0;
+    const offset = page.cursor ? Number(decodeCursor(page.cursor, /^[0-9]{1,9}$/)) : 0;
     const rows: Record<string, string | null>[] = await this.db.query(
       `SELECT * FROM (
          SELECT 'target_holder' AS kind, h.id, h.representative_name AS name, h.account_name, a.account_number,
@@ -196,15 +196,7 @@ export class DirectoryService {
         accountNumber: r.account_number,
         contact: { company: r.company, department: r.department, name: r.contact_name, phone: r.phone, email: r.email },
       })),
-      nextCursor: rows.length > limit ? Buffer.from(String(offset + limit)).toString('base64url') : null,
+      nextCursor: rows.length > limit ? encodeCursor(String(offset + limit)) : null,
     };
   }
-}
-
-function decodeOffset(cursor: string): number {
-  const n = Number(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!Number.isInteger(n) || n < 0) {
-    throw new DomainError('VALIDATION_FAILED', { fields: [{ field: 'cursor', problems: ['cursor is not valid'] }] });
-  }
-  return n;
 }

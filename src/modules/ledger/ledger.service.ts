@@ -6,7 +6,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { Actor } from '../../core/auth/roles';
 import { DomainError } from '../../core/errors/domain-error';
 import { requestContext } from '../../core/logging/request-context';
-import type { Page, PageQuery } from '../../core/http/pagination';
+import { decodeCursor, encodeCursor, type Page, type PageQuery } from '../../core/http/pagination';
 import type { AccountView, ComplianceTermsDto, CorrectionDto, PostingResult, TransferDto } from './dto/ledger.dto';
 import { Account } from './entities/account.entity';
 import './ledger-errors';
@@ -118,18 +118,12 @@ export class LedgerService {
 
   async history(account: Account, page: PageQuery): Promise<Page<HistoryItem>> {
     const limit = page.limit ?? 20;
-    let before: string | null = null;
-    if (page.cursor) {
-      before = Buffer.from(page.cursor, 'base64url').toString('utf8');
-      if (!/^[0-9]{1,19}$/.test(before)) {
-        throw new DomainError('VALIDATION_FAILED', { fields: [{ field: 'cursor', problems: ['cursor is not valid'] }] });
-      }
-    }
+    const before = page.cursor ? decodeCursor(page.cursor, /^[0-9]{1,19}$/) : null;
     const rows = await this.entries(account.id, limit + 1, before);
     const items = rows.slice(0, limit);
     return {
-      items: items.map(({ seq, ...rest }) => ({ seq, ...rest })),
-      nextCursor: rows.length > limit ? Buffer.from(items[items.length - 1].seq).toString('base64url') : null,
+      items,
+      nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1].seq) : null,
     };
   }
 
@@ -159,7 +153,7 @@ export class LedgerService {
 
   async listAccounts(page: PageQuery) {
     const limit = page.limit ?? 50;
-    const after = page.cursor ? Buffer.from(page.cursor, 'base64url').toString('utf8') : '';
+    const after = page.cursor ? decodeCursor(page.cursor, /^AST-[0-9]{1,12}$/) : '';
     const rows = await this.db
       .getRepository(Account)
       .createQueryBuilder('a')
@@ -170,7 +164,7 @@ export class LedgerService {
     const items = rows.slice(0, limit).map((a) => this.view(a));
     return {
       items,
-      nextCursor: rows.length > limit ? Buffer.from(items[items.length - 1].accountNumber).toString('base64url') : null,
+      nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1].accountNumber) : null,
     };
   }
 
