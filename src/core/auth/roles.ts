@@ -21,6 +21,12 @@ export interface Actor {
   targetHolderId: string | null;
   verifierId: string | null;
   tradingParticipantId: string | null;
+  /** prtr_filer: its business. */
+  prtrBusinessId?: string | null;
+  /** prtr_local_gov: the prefecture it serves. */
+  prtrPrefectureCode?: string | null;
+  /** prtr_ministry: the minister it serves. */
+  prtrMinisterCode?: string | null;
 }
 
 export interface TokenClaims {

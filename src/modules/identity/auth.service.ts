@@ -77,9 +77,13 @@ export class AuthService implements ActorResolver {
       target_holder_id: string | null;
       verifier_id: string | null;
       trading_participant_id: string | null;
+      prtr_business_id: string | null;
+      prtr_prefecture_code: string | null;
+      prtr_minister_code: string | null;
     }[] = await this.db.query(
       `SELECT login_id, role, status, token_version, must_change_password, is_bootstrap,
-              target_holder_id, verifier_id, trading_participant_id
+              target_holder_id, verifier_id, trading_participant_id,
+              prtr_business_id, prtr_prefecture_code, prtr_minister_code
          FROM logins WHERE id = $1`,
       [claims.sub],
     );
@@ -93,6 +97,9 @@ export class AuthService implements ActorResolver {
       targetHolderId: row.target_holder_id,
       verifierId: row.verifier_id,
       tradingParticipantId: row.trading_participant_id,
+      prtrBusinessId: row.prtr_business_id,
+      prtrPrefectureCode: row.prtr_prefecture_code,
+      prtrMinisterCode: row.prtr_minister_code,
     };
   }
 

@@ -21,6 +21,9 @@ export interface NewLogin {
   targetHolderId?: string;
   verifierId?: string;
   tradingParticipantId?: string;
+  prtrBusinessId?: string;
+  prtrPrefectureCode?: string;
+  prtrMinisterCode?: string;
 }
 
 @Injectable()
@@ -51,6 +54,9 @@ export class LoginsService {
       targetHolderId: login.targetHolderId ?? null,
       verifierId: login.verifierId ?? null,
       tradingParticipantId: login.tradingParticipantId ?? null,
+      prtrBusinessId: login.prtrBusinessId ?? null,
+      prtrPrefectureCode: login.prtrPrefectureCode ?? null,
+      prtrMinisterCode: login.prtrMinisterCode ?? null,
     });
     return { loginId: login.loginId, role: login.role, initialPassword: prepared.password };
   }

@@ -28,6 +28,10 @@ import type { Role } from '../../../core/auth/roles';
 @Index('uq_logins_holder_role', ['targetHolderId', 'role'], { unique: true, where: '"target_holder_id" IS NOT NULL' })
 @Index('uq_logins_trading_participant', ['tradingParticipantId'], { unique: true, where: '"trading_participant_id" IS NOT NULL' })
 @Index('ix_logins_verifier', ['verifierId'])
+@Check('ck_logins_prtr_filer', `("role" = 'prtr_filer') = ("prtr_business_id" IS NOT NULL)`)
+@Check('ck_logins_prtr_local_gov', `("role" = 'prtr_local_gov') = ("prtr_prefecture_code" IS NOT NULL)`)
+@Check('ck_logins_prtr_ministry', `("role" = 'prtr_ministry') = ("prtr_minister_code" IS NOT NULL)`)
+@Index('uq_logins_prtr_business', ['prtrBusinessId'], { unique: true, where: '"prtr_business_id" IS NOT NULL' })
 export class Login {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_logins' })
   id: string;
@@ -84,6 +88,27 @@ export class Login {
   tradingParticipant?: TradingParticipant | null;
   @Column({ name: 'trading_participant_id', type: 'uuid', nullable: true })
   tradingParticipantId: string | null;
+
+  /** PRTR filer: the business it files for. */
+  @ManyToOne('PrtrBusiness', { nullable: true, onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'prtr_business_id', foreignKeyConstraintName: 'fk_logins_prtr_business' })
+  prtrBusiness?: unknown;
+  @Column({ name: 'prtr_business_id', type: 'uuid', nullable: true })
+  prtrBusinessId: string | null;
+
+  /** PRTR local-government officer: the one prefecture it serves. */
+  @ManyToOne('PrtrPrefecture', { nullable: true, onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'prtr_prefecture_code', foreignKeyConstraintName: 'fk_logins_prtr_prefecture' })
+  prtrPrefecture?: unknown;
+  @Column({ name: 'prtr_prefecture_code', type: 'varchar', length: 2, nullable: true })
+  prtrPrefectureCode: string | null;
+
+  /** PRTR ministry officer: the one minister it serves. */
+  @ManyToOne('PrtrMinister', { nullable: true, onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'prtr_minister_code', foreignKeyConstraintName: 'fk_logins_prtr_minister' })
+  prtrMinister?: unknown;
+  @Column({ name: 'prtr_minister_code', type: 'varchar', length: 8, nullable: true })
+  prtrMinisterCode: string | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
