@@ -11,6 +11,7 @@ import { IdentityModule } from './modules/identity/identity.module';
 import { LedgerModule } from './modules/ledger/ledger.module';
 import { EmissionsModule } from './modules/emissions/emissions.module';
 import { AuditModule } from './modules/audit/audit.module';
+import { PrtrModule } from './modules/prtr/prtr.module';
 
 @Global()
 @Module({})
@@ -39,6 +40,7 @@ export class AppModule {
         LedgerModule,
         EmissionsModule,
         AuditModule,
+        PrtrModule,
         ...extraModules,
       ],
       controllers: [HealthController],

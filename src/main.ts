@@ -2,6 +2,8 @@ import 'reflect-metadata';
 import { createApp, resolveRuntime } from './app';
 import { ConfigError, loadEnv } from './core/config/env';
 import { JsonLogger } from './core/logging/json-logger';
+import type { Server } from 'node:https';
+import { createTlsServer } from './modules/prtr/tls-server';
 
 async function main() {
   const startedAt = process.hrtime.bigint();
@@ -18,15 +20,23 @@ async function main() {
   const logger = new JsonLogger(env.LOG_LEVEL);
   const { config, embedded } = await resolveRuntime(env);
   const app = await createApp(config, logger);
-  await app.listen(env.PORT, env.HOST);
-  const server = app.getHttpServer();
+  let tls: Server | undefined;
+  if (env.PRTR_CLIENT_CERT_REQUIRED) {
+    // HTTPS with client certificates for the PRTR filer routes (see src/modules/prtr/tls-server.ts)
+    await app.init();
+    tls = await createTlsServer(app, env);
+    await new Promise<void>((resolve, reject) => tls!.once('error', reject).listen(env.PORT, env.HOST, resolve));
+  } else {
+    await app.listen(env.PORT, env.HOST);
+  }
+  const server = tls ?? app.getHttpServer();
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : env.PORT;
   logger.log(
     {
       msg: 'registry started',
-      url: `http://localhost:${port}`,
-      docs: `http://localhost:${port}/api/docs`,
+      url: `${tls ? 'https' : 'http'}://localhost:${port}`,
+      docs: `${tls ? 'https' : 'http'}://localhost:${port}/api/docs`,
       database: embedded ? `embedded (PGlite in ${embedded.dataDir})` : 'postgresql',
       bootMs: Math.round(Number(process.hrtime.bigint() - startedAt) / 1e6),
     },
@@ -45,6 +55,7 @@ async function main() {
     force.unref();
     try {
       // Stops accepting connections, waits for in-flight requests, then closes the pool.
+      if (tls) await new Promise((resolve) => tls!.close(resolve));
       await app.close();
       await embedded?.close();
       logger.log({ msg: 'stopped' }, 'Main');

@@ -203,6 +203,39 @@ const MATRIX: Record<string, Row> = {
     expect: only({ secretariat: 200, holder_a: 200, other_holder_a: 200, trading_participant: 200 }),
     allowance: true,
   },
+  // PRTR: none of these callers holds a PRTR role; the PRTR roles' own scoping is in prtr.e2e-spec.ts
+  'POST /api/v1/prtr/eligibility': { request: () => ({ path: '/api/v1/prtr/eligibility', body: {} }), expect: all(400) },
+  'GET /api/v1/prtr/master/prefectures': { request: () => ({ path: '/api/v1/prtr/master/prefectures' }), expect: all(200) },
+  // no list imported in this database: a clear 503 that says how to import one
+  'GET /api/v1/prtr/master/industries': { request: () => ({ path: '/api/v1/prtr/master/industries' }), expect: all(503) },
+  'GET /api/v1/prtr/master/substances': { request: () => ({ path: '/api/v1/prtr/master/substances?fiscalYear=2025' }), expect: all(503) },
+  'POST /api/v1/prtr/registrations': { request: () => ({ path: '/api/v1/prtr/registrations', body: {} }), expect: all(400) },
+  'GET /api/v1/prtr/certificate-downloads/:token': { request: () => ({ path: '/api/v1/prtr/certificate-downloads/nope' }), expect: all(404) },
+  'POST /api/v1/prtr/officers': { request: () => ({ path: '/api/v1/prtr/officers', body: {} }), expect: secretariatOnly(400) },
+  'GET /api/v1/prtr/registrations': { request: () => ({ path: '/api/v1/prtr/registrations' }), expect: only({}) },
+  'GET /api/v1/prtr/registrations/:id': { request: () => ({ path: `/api/v1/prtr/registrations/${NO_ID}` }), expect: only({}) },
+  'POST /api/v1/prtr/registrations/:id/approve': { request: () => ({ path: `/api/v1/prtr/registrations/${NO_ID}/approve` }), expect: only({}) },
+  'POST /api/v1/prtr/registrations/:id/reject': { request: () => ({ path: `/api/v1/prtr/registrations/${NO_ID}/reject`, body: {} }), expect: only({}) },
+  'POST /api/v1/prtr/businesses/:id/certificates/reissue': { request: () => ({ path: `/api/v1/prtr/businesses/${NO_ID}/certificates/reissue` }), expect: only({}) },
+  'GET /api/v1/prtr/businesses/:id': { request: () => ({ path: `/api/v1/prtr/businesses/${NO_ID}` }), expect: only({}) },
+  'GET /api/v1/prtr/facilities': { request: () => ({ path: '/api/v1/prtr/facilities' }), expect: only({}) },
+  'POST /api/v1/prtr/filings': { request: () => ({ path: '/api/v1/prtr/filings', body: {} }), expect: only({}) },
+  'POST /api/v1/prtr/filings/import': { request: () => ({ path: '/api/v1/prtr/filings/import', body: {} }), expect: only({}) },
+  'GET /api/v1/prtr/filings': { request: () => ({ path: '/api/v1/prtr/filings' }), expect: only({}) },
+  'GET /api/v1/prtr/filings/:id': { request: () => ({ path: `/api/v1/prtr/filings/${NO_ID}` }), expect: only({}) },
+  'PUT /api/v1/prtr/filings/:id': { request: () => ({ path: `/api/v1/prtr/filings/${NO_ID}`, body: {} }), expect: only({}) },
+  'DELETE /api/v1/prtr/filings/:id': { request: () => ({ path: `/api/v1/prtr/filings/${NO_ID}` }), expect: only({}) },
+  'POST /api/v1/prtr/filings/:id/submit': { request: () => ({ path: `/api/v1/prtr/filings/${NO_ID}/submit` }), expect: only({}) },
+  'POST /api/v1/prtr/filings/:id/amendments': { request: () => ({ path: `/api/v1/prtr/filings/${NO_ID}/amendments`, body: {} }), expect: only({}) },
+  'POST /api/v1/prtr/filings/:id/accept': { request: () => ({ path: `/api/v1/prtr/filings/${NO_ID}/accept` }), expect: only({}) },
+  'POST /api/v1/prtr/filings/:id/ministry-accept': { request: () => ({ path: `/api/v1/prtr/filings/${NO_ID}/ministry-accept` }), expect: only({}) },
+  'POST /api/v1/prtr/filings/:id/inquiries': { request: () => ({ path: `/api/v1/prtr/filings/${NO_ID}/inquiries`, body: {} }), expect: only({}) },
+  'GET /api/v1/prtr/filings/:id/electronic-file': { request: () => ({ path: `/api/v1/prtr/filings/${NO_ID}/electronic-file` }), expect: only({}) },
+  'GET /api/v1/prtr/filings/:id/form.xlsx': { request: () => ({ path: `/api/v1/prtr/filings/${NO_ID}/form.xlsx` }), expect: only({}) },
+  'GET /api/v1/prtr/inquiries/:id': { request: () => ({ path: `/api/v1/prtr/inquiries/${NO_ID}` }), expect: only({}) },
+  'POST /api/v1/prtr/inquiries/:id/answer': { request: () => ({ path: `/api/v1/prtr/inquiries/${NO_ID}/answer`, body: {} }), expect: only({}) },
+  'POST /api/v1/prtr/inquiries/:id/close': { request: () => ({ path: `/api/v1/prtr/inquiries/${NO_ID}/close` }), expect: only({}) },
+  'GET /api/v1/prtr/exports/public.csv': { request: () => ({ path: '/api/v1/prtr/exports/public.csv?fiscalYear=2025' }), expect: only({}) },
 };
 
 describe('access matrix: every route x every role', () => {
@@ -259,7 +292,7 @@ describe('access matrix: every route x every role', () => {
     if (!template.includes('*')) expect(path.startsWith(template.split('/:')[0])).toBe(true);
     const got: Partial<Expect> = {};
     for (const actor of ACTORS) {
-      const verb = (method === 'ALL' ? 'post' : method.toLowerCase()) as 'get' | 'post' | 'put';
+      const verb = (method === 'ALL' ? 'post' : method.toLowerCase()) as 'get' | 'post' | 'put' | 'delete';
       let req = t.http()[verb](path);
       if (tokens[actor]) req = req.set(auth(tokens[actor]!));
       const res = body !== undefined ? await req.send(body) : await req;

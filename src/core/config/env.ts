@@ -187,6 +187,41 @@ export class Env {
   @Max(120000)
   SHUTDOWN_GRACE_MS = 10000;
 
+  /** PRTR: serve HTTPS and require a current client certificate on the PRTR filer routes. */
+  @Transform(toBool)
+  @IsBoolean()
+  PRTR_CLIENT_CERT_REQUIRED = false;
+
+  /** PEM files of the HTTPS server's certificate and key; without them the registry's own CA issues one for TLS_HOSTNAMES. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  TLS_CERT_FILE?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  TLS_KEY_FILE?: string;
+
+  @IsString()
+  @Matches(/^[A-Za-z0-9.:,-]+$/)
+  TLS_HOSTNAMES = 'localhost,127.0.0.1';
+
+  /** The address users reach the registry at (links in mails, e.g. certificate downloads). */
+  @IsString()
+  @Matches(/^https?:\/\/[^\s]+$/)
+  PUBLIC_BASE_URL = 'http://localhost:3000';
+
+  /** Electronic-filing deadlines per filing year (filing year:MM-DD), later than the statutory Jun 30 window. */
+  @IsString()
+  @Matches(/^(\d{4}:\d{2}-\d{2})?(,\d{4}:\d{2}-\d{2})*$/)
+  PRTR_ELECTRONIC_DEADLINES = '2022:07-31,2023:07-31,2024:07-31';
+
+  /** Last day (MM-DD of the filing year) on which amendments and withdrawals are accepted. */
+  @IsString()
+  @Matches(/^\d{2}-\d{2}$/)
+  PRTR_AMENDMENT_CUTOFF = '11-30';
+
   get embedded(): boolean {
     return !this.DATABASE_URL;
   }

@@ -42,6 +42,6 @@ import { LoginsService } from './logins.service';
     JwtStrategy,
     { provide: ACTOR_RESOLVER, useExisting: AuthService },
   ],
-  exports: [AuthService, DirectoryService],
+  exports: [AuthService, DirectoryService, LoginsService],
 })
 export class IdentityModule {}

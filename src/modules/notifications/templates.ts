@@ -62,7 +62,73 @@ function movement(event: string) {
   };
 }
 
+/** PRTR filing events: [subject ja, subject en, body ja, body en] with the filing named in each. */
+const PRTR: Record<string, (p: Payload) => [string, string, string, string]> = {
+  'prtr.registration.approved': (p) => [
+    '電子情報処理組織使用届出が受理されました',
+    'pre-registration approved',
+    `ログインID: ${p.loginId}\n電子証明書（${p.fileName}）のダウンロード: ${p.downloadUrl}\nリンクの有効期限: ${p.downloadExpiresAt}（1回限り）\n` +
+      `初期パスワードと証明書のインポートパスワードは${p.prefectureName}から別途お知らせします。`,
+    `Login ID ${p.loginId}. Download your client certificate (${p.fileName}) once, before ${p.downloadExpiresAt}: ${p.downloadUrl}\n` +
+      `The initial password and the certificate's import password reach you separately from ${p.prefectureName}.`,
+  ],
+  'prtr.registration.rejected': (p) => ['電子情報処理組織使用届出が却下されました', 'pre-registration rejected', `理由: ${p.reason}`, `Reason: ${p.reason}`],
+  'prtr.certificate.reissued': (p) => [
+    '電子証明書が再発行されました',
+    'client certificate reissued',
+    `以前の証明書（シリアル ${p.revokedSerial ?? '-'}）は失効しました。\n新しい証明書（${p.fileName}）のダウンロード: ${p.downloadUrl}\n有効期限: ${p.downloadExpiresAt}（1回限り）`,
+    `The previous certificate (serial ${p.revokedSerial ?? '-'}) is revoked. Download the new one (${p.fileName}) once, before ${p.downloadExpiresAt}: ${p.downloadUrl}`,
+  ],
+  'prtr.filing.filed': (p) => [
+    '届出を受け付けました',
+    'filing received',
+    `整理番号: ${p.referenceNumber}\n事業所: ${p.facilityName}\n対象年度: ${p.fiscalYear}年度\n受付日時: ${p.filedAt}${p.late ? '\n※提出期限後の届出です。' : ''}`,
+    `Reference ${p.referenceNumber}, facility ${p.facilityName}, FY${p.fiscalYear}, received ${p.filedAt}${p.late ? ' (late)' : ''}.`,
+  ],
+  'prtr.filing.local_accepted': (p) => [
+    '届出が自治体で受理されました',
+    'filing accepted by the local government',
+    `整理番号: ${p.referenceNumber}\n受理日: ${p.acceptedAt}`,
+    `Reference ${p.referenceNumber} accepted by ${p.prefectureName} on ${p.acceptedAt}.`,
+  ],
+  'prtr.filing.ministry_accepted': (p) => [
+    '届出が省庁で受理されました',
+    'filing accepted by the ministry',
+    `整理番号: ${p.referenceNumber}\n受理日: ${p.acceptedAt}`,
+    `Reference ${p.referenceNumber} accepted by the ministry on ${p.acceptedAt}.`,
+  ],
+  'prtr.inquiry.raised': (p) => [
+    '届出内容について照会があります',
+    'inquiry on your filing',
+    `整理番号: ${p.referenceNumber}\n照会内容: ${p.message}\n回答期限: ${p.cutoff}`,
+    `Reference ${p.referenceNumber}. Inquiry: ${p.message}\nAnswer by ${p.cutoff}.`,
+  ],
+  'prtr.inquiry.answered': (p) => [
+    '照会に回答がありました',
+    'inquiry answered',
+    `整理番号: ${p.referenceNumber}\n回答: ${p.answerLabel}${p.answerText ? `\n${p.answerText}` : ''}`,
+    `Reference ${p.referenceNumber}. Answer: ${p.answerType}${p.answerText ? ` — ${p.answerText}` : ''}`,
+  ],
+  'prtr.inquiry.closed': (p) => [
+    p.withdrawn ? '取下げが確認されました' : '照会が完了しました',
+    p.withdrawn ? 'withdrawal confirmed' : 'inquiry closed',
+    `整理番号: ${p.referenceNumber}\n${p.withdrawn ? '届出は取り下げられました。' : '照会への回答が確認されました。'}`,
+    `Reference ${p.referenceNumber}: ${p.withdrawn ? 'the filing is withdrawn' : 'your answer was accepted'}.`,
+  ],
+};
+
+function prtr(event: string) {
+  return (p: Payload): Rendered => {
+    const [sja, sen, bja, ben] = PRTR[event](p);
+    return {
+      subject: `【PRTR】${p.businessName ?? ''}：${sja} / ${sen[0].toUpperCase()}${sen.slice(1)}`,
+      text: `${p.businessName ?? ''} ${p.contactName ?? ''} 様\n\n${sja}。\n${bja}\n\n${sen[0].toUpperCase()}${sen.slice(1)}.\n${ben}`,
+    };
+  };
+}
+
 export const TEMPLATES: Record<string, (p: Payload) => Rendered> = {
+  ...Object.fromEntries(Object.keys(PRTR).map((e) => [e, prtr(e)])),
   'registration.approved': (p) => ({
     subject: `【ASSET】${p.holderNumber} ${p.holderName}：登録申請が承認されました / Registration approved`,
     text:

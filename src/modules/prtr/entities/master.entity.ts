@@ -43,7 +43,7 @@ export class PrtrSubstance {
   @JoinColumn({ name: 'list_fy', foreignKeyConstraintName: 'fk_prtr_substances_list' })
   list?: PrtrSubstanceList;
 
-  @Column({ type: 'varchar', length: 500 })
+  @Column({ type: 'varchar', length: 2000 })
   name: string;
 
   @Column({ type: 'boolean', default: false })
