@@ -54,9 +54,9 @@ describe('schema: migrations and entities', () => {
     await expect(
       q.query(`INSERT INTO logins (login_id, role, display_name, password_hash) VALUES ('x', 'emperor', 'x', 'h')`),
     ).rejects.toThrow(/ck_logins_role/);
-    await q.query(`INSERT INTO logins (login_id, role, display_name, password_hash) VALUES ('dup', 'prtr_filer', 'x', 'h')`);
+    await q.query(`INSERT INTO logins (login_id, role, display_name, password_hash) VALUES ('dup', 'secretariat', 'x', 'h')`);
     await expect(
-      q.query(`INSERT INTO logins (login_id, role, display_name, password_hash) VALUES ('dup', 'prtr_filer', 'y', 'h')`),
+      q.query(`INSERT INTO logins (login_id, role, display_name, password_hash) VALUES ('dup', 'secretariat', 'y', 'h')`),
     ).rejects.toThrow(/uq_logins_login_id/);
   });
 });

@@ -56,7 +56,8 @@ export class CertificatesService {
     issuedBy: string,
   ): Promise<IssuedCertificateNotice> {
     const ca = await this.authority(m);
-    const revoked: { serial_number: string }[] = await m.query(
+    // TypeORM answers an UPDATE … RETURNING with [rows, affected]
+    const [revoked]: [{ serial_number: string }[], number] = await m.query(
       `UPDATE prtr_certificates SET revoked_at = now(), revocation_reason = 'reissued', p12 = NULL
         WHERE login_id = $1 AND revoked_at IS NULL RETURNING serial_number`,
       [target.loginUuid],
