@@ -46,8 +46,9 @@ describe('login and tokens (over HTTP)', () => {
   });
 
   it('locks a login after the configured failures, refuses even the right password, then unlocks', async () => {
+    await t.db.dataSource.query(`INSERT INTO prtr_ministers (code, name) VALUES ('METI', '経済産業大臣')`);
     await t.db.dataSource.query(
-      `INSERT INTO logins (login_id, role, display_name, password_hash, must_change_password) VALUES ('M0001', 'prtr_ministry', '経済産業省', $1, false)`,
+      `INSERT INTO logins (login_id, role, display_name, password_hash, must_change_password, prtr_minister_code) VALUES ('M0001', 'prtr_ministry', '経済産業省', $1, false, 'METI')`,
       [await hashPassword('Ministry-Pass-1')],
     );
     const bad = () => t.http().post('/api/v1/auth/login').send({ loginId: 'M0001', password: 'nope-nope-nope' });

@@ -65,7 +65,7 @@ describe('identity and access (over HTTP)', () => {
       // take the next holder number's login A away, so the approval fails after creating the holder
       const [{ n }] = await t.db.dataSource.query(`SELECT nextval('holder_number_seq') AS n`);
       const blocked = `T${String(Number(n) + 1).padStart(5, '0')}A`;
-      await t.db.dataSource.query(`INSERT INTO logins (login_id, role, display_name, password_hash) VALUES ($1, 'prtr_filer', 'x', 'x')`, [blocked]);
+      await t.db.dataSource.query(`INSERT INTO logins (login_id, role, display_name, password_hash) VALUES ($1, 'secretariat', 'x', 'x')`, [blocked]);
       const before = { holders: await count(`SELECT count(*)::int n FROM target_holders`), accounts: await count(`SELECT count(*)::int n FROM accounts`), notices: await count(`SELECT count(*)::int n FROM notifications`) };
 
       const res = await t.http().post(`/api/v1/registration-applications/${submitted.body.id}/approve`).set(auth(sec));

@@ -119,9 +119,10 @@ describe('notification routing: every event to the right mailboxes, and no other
     // B never receives allowance or password mail
     const allowance = ['jaa.issued', 'transfer.out', 'transfer.in', 'retirement', 'cancellation', 'offset', 'correction', 'banking.approved', 'banking.rejected', 'login.password_reset', 'login.password_changed', 'registration.approved'];
     expect(rows.filter((r) => allowance.includes(r.event) && received.get(r.message_id)?.includes(b))).toEqual([]);
-    // every event raised has a template, and every template was raised in this test
+    // every event raised has a template, and every ASSET template was raised in this test
+    // (the PRTR module's events go to the filer's contact: prtr.e2e-spec.ts checks those)
     const seen = new Set(rows.map((r) => r.event));
     expect([...seen].filter((e) => !TEMPLATES[e])).toEqual([]);
-    expect(Object.keys(TEMPLATES).filter((e) => !seen.has(e))).toEqual([]);
+    expect(Object.keys(TEMPLATES).filter((e) => !e.startsWith('prtr.') && !seen.has(e))).toEqual([]);
   });
 });

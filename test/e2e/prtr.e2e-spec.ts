@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import { DataSource } from 'typeorm';
 import { PrtrClock } from '../../src/modules/prtr/clock';
+import { TEMPLATES } from '../../src/modules/notifications/templates';
 import { binary, createTestApp, type TestApp } from '../support/app';
 import { auth, secretariatToken } from '../factories/identity';
 import { filingBody, importFixtureMaster, officer, registeredFiler, registrationBody, type Filer } from '../factories/prtr';
@@ -67,6 +68,10 @@ describe('PRTR filing (e2e)', () => {
     const other = await t.http().post('/api/v1/prtr/registrations').send(registrationBody('27')).expect(201);
     await t.http().get(`/api/v1/prtr/registrations/${other.body.id}`).set(auth(tokyo)).expect(404);
     await t.http().post(`/api/v1/prtr/registrations/${other.body.id}/approve`).set(auth(tokyo)).expect(404);
+    const rejected = await t.http().post(`/api/v1/prtr/registrations/${other.body.id}/reject`).set(auth(osaka)).send({ reason: '事業所の所在地が確認できません。' }).expect(200);
+    expect(rejected.body.status).toBe('rejected');
+    const twice = await t.http().post(`/api/v1/prtr/registrations/${other.body.id}/approve`).set(auth(osaka));
+    expect([twice.status, twice.body.code]).toEqual([409, 'PRTR_REGISTRATION_ALREADY_DECIDED']);
     const listed = await t.http().get('/api/v1/prtr/registrations').set(auth(tokyo)).expect(200);
     expect(listed.body.items.every((r: { prefectureCode: string }) => r.prefectureCode === '13')).toBe(true);
     const cert = filer.approval.certificate;
@@ -228,5 +233,20 @@ describe('PRTR filing (e2e)', () => {
     // another filer's filing is simply not there
     await t.http().get(`/api/v1/prtr/filings/${draft.body.id}`).set(auth(filer.token)).expect(404);
     await t.http().get(`/api/v1/prtr/businesses/${other.businessId}`).set(auth(filer.token)).expect(404);
+    await t.http().post(`/api/v1/prtr/businesses/${other.businessId}/certificates/reissue`).set(auth(osaka)).expect(404);
+    await t.http().post(`/api/v1/prtr/businesses/${other.businessId}/certificates/reissue`).set(auth(tokyo)).expect(200);
+  });
+
+  it('every PRTR notice went to the filer\'s contact person, and each PRTR template was used', async () => {
+    const rows: { event: string; recipients: string[]; subject: string }[] = await t.app.get(DataSource).query(`SELECT event, recipients, subject FROM notifications WHERE event LIKE 'prtr.%'`);
+    const prtrTemplates = Object.keys(TEMPLATES).filter((e) => e.startsWith('prtr.'));
+    expect([...new Set(rows.map((r) => r.event))].sort()).toEqual(prtrTemplates.sort());
+    for (const r of rows) {
+      expect(r.recipients).toHaveLength(1);
+      expect(r.recipients[0]).toMatch(/^prtr.*@example\.co\.jp$/);
+      expect(r.subject).toMatch(/^【PRTR】/);
+    }
+    const mine = rows.filter((r) => r.recipients[0] === filer.email).map((r) => r.event);
+    expect(mine).toEqual(expect.arrayContaining(['prtr.filing.filed', 'prtr.filing.local_accepted', 'prtr.filing.ministry_accepted', 'prtr.inquiry.raised', 'prtr.inquiry.answered', 'prtr.inquiry.closed']));
   });
 });
