@@ -60,6 +60,8 @@ describe('PRTR filing (e2e)', () => {
     const no = await t.http().post('/api/v1/prtr/eligibility').send({ industryCode: '2000', employees: 20, facilities: [{ substances: [{ number: 452, handledKg: '600' }] }] }).expect(200);
     expect(no.body.mustFile).toBe(false);
     expect(no.body.reasons.map((r: { code: string }) => r.code)).toContain('EMPLOYEES_BELOW_21');
+    const classII = await t.http().get('/api/v1/prtr/master/substances?fiscalYear=2025&class=II').expect(200);
+    expect(classII.body).toMatchObject({ listEffectiveFromFy: 2023, class: 'II', count: 1 });
     const bad = await t.http().post('/api/v1/prtr/eligibility').send({ industryCode: '2000', employees: 50, facilities: [{ substances: [{ number: 9999, handledKg: '1' }] }] });
     expect([bad.status, bad.body.code]).toEqual([400, 'VALIDATION_FAILED']);
   });
@@ -111,6 +113,13 @@ describe('PRTR filing (e2e)', () => {
     expect(refused.body.details.issues).toHaveLength(2);
     const [row] = await t.app.get(DataSource).query(`SELECT status, reference_number FROM prtr_filings WHERE id = $1`, [filingId]);
     expect(row).toEqual({ status: 'draft', reference_number: null });
+    // one sheet per substance: a duplicate is refused outright (400) and the draft keeps its sheets
+    const { facilityId: _f, fiscalYear: _y, ...dup } = filingBody(filer.facilities[0].id, FY); // eslint-disable-line @typescript-eslint/no-unused-vars
+    dup.sheets.push({ ...dup.sheets[0] });
+    const duplicate = await t.http().put(`/api/v1/prtr/filings/${filingId}`).set(auth(filer.token)).send(dup);
+    expect([duplicate.status, duplicate.body.code]).toEqual([400, 'VALIDATION_FAILED']);
+    const [{ n }] = await t.app.get(DataSource).query(`SELECT count(*)::int AS n FROM prtr_filing_sheets WHERE filing_id = $1`, [filingId]);
+    expect(n).toBe(3);
     // a second draft for the same facility and year is refused
     const twice = await t.http().post('/api/v1/prtr/filings').set(auth(filer.token)).send(filingBody(filer.facilities[0].id, FY));
     expect([twice.status, twice.body.code]).toEqual([409, 'PRTR_DRAFT_EXISTS']);
@@ -162,6 +171,8 @@ describe('PRTR filing (e2e)', () => {
     const imported = await t.http().post('/api/v1/prtr/filings/import').set(auth(filer.token)).attach('file', file.body as never, 'filing.json').expect(201);
     expect(imported.body).toMatchObject({ status: 'draft', version: 2, amendsFilingId: filingId, amendsReferenceNumber: '13-2025-000001' });
     await t.http().delete(`/api/v1/prtr/filings/${imported.body.id}`).set(auth(filer.token)).expect(204);
+    const wrongId = await t.http().post('/api/v1/prtr/filings/import').set(auth(filer.token)).field('facilityId', '-'.repeat(36)).attach('file', file.body as never, 'filing.json');
+    expect([wrongId.status, wrongId.body.code]).toEqual([404, 'PRTR_FACILITY_NOT_FOUND']);
     const broken = await t.http().post('/api/v1/prtr/filings/import').set(auth(filer.token)).attach('file', Buffer.from('{"format":"x"}'), 'bad.json');
     expect([broken.status, broken.body.code]).toEqual([422, 'PRTR_FILE_INVALID']);
   });
@@ -179,6 +190,10 @@ describe('PRTR filing (e2e)', () => {
     const blocked = await t.http().post(`/api/v1/prtr/filings/${id}/accept`).set(auth(tokyo));
     expect([blocked.status, blocked.body.code]).toEqual([409, 'PRTR_INQUIRY_OPEN']);
     await t.http().get(`/api/v1/prtr/inquiries/${inquiry.body.id}`).set(auth(osaka)).expect(404);
+    // the inquiry is answered, not side-stepped with an amendment of one's own
+    const { facilityId: _f, fiscalYear: _y, ...content } = filingBody(filer.facilities[1].id, FY); // eslint-disable-line @typescript-eslint/no-unused-vars
+    const sidestep = await t.http().post(`/api/v1/prtr/filings/${id}/amendments`).set(auth(filer.token)).send(content);
+    expect([sidestep.status, sidestep.body.code]).toEqual([409, 'PRTR_INQUIRY_OPEN']);
     const noReason = await t.http().post(`/api/v1/prtr/inquiries/${inquiry.body.id}/answer`).set(auth(filer.token)).send({ type: 'no_change' });
     expect(noReason.status).toBe(400);
     const answered = await t.http().post(`/api/v1/prtr/inquiries/${inquiry.body.id}/answer`).set(auth(filer.token)).send({ type: 'no_change', text: '実測値に基づく正しい値です。' }).expect(200);

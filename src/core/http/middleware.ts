@@ -25,7 +25,8 @@ export function accessLogMiddleware(req: Request, res: Response, next: NextFunct
     const entry = {
       msg: 'request',
       method: req.method,
-      path: req.originalUrl.split('?')[0],
+      // single-use secrets in paths (certificate download links) are not written to the log
+      path: req.originalUrl.split('?')[0].replace(/(certificate-downloads\/)[^/]+/, '$1***'),
       status: res.statusCode,
       ms: Math.round(ms * 10) / 10,
     };

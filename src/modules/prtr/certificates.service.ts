@@ -62,7 +62,9 @@ export class CertificatesService {
         WHERE login_id = $1 AND revoked_at IS NULL RETURNING serial_number`,
       [target.loginUuid],
     );
-    const cert = issueClientCertificate(ca, { commonName: target.loginId, organization: target.businessName });
+    // X.520 caps O at 64 characters; a longer business name is cut there (the login ID identifies the filer)
+    const organization = [...target.businessName.trim()].slice(0, 64).join('').trim() || undefined;
+    const cert = issueClientCertificate(ca, { commonName: target.loginId, organization });
     const importPassword = generateImportPassword();
     const fileName = `AP${target.loginId}.p12`;
     const p12 = toPkcs12(cert, ca.certPem, importPassword, fileName.replace(/\.p12$/, ''));

@@ -162,6 +162,14 @@ export class FilingsService {
 
   /** Sets the content, the derived minister and the validation findings on an (unsaved) draft. */
   private async applyContent(m: EntityManager, filing: PrtrFiling, content: FilingContent, view: MasterView) {
+    const numbers = content.sheets.map((s) => s.substanceNumber);
+    const twice = [...new Set(numbers.filter((n, i) => numbers.indexOf(n) !== i))];
+    if (twice.length) {
+      // one sheet per substance: a duplicate cannot even be kept as a draft
+      throw new DomainError('VALIDATION_FAILED', {
+        fields: [{ field: 'sheets', problems: [`同じ物質の別紙が複数あります (a substance appears on more than one sheet): ${twice.join(', ')}`] }],
+      });
+    }
     const mainForm: FilingMainForm = { ...content.mainForm, secondaryIndustryCodes: content.mainForm.secondaryIndustryCodes ?? [] };
     filing.mainForm = mainForm;
     const industry = view.industry(mainForm.mainIndustryCode);
@@ -224,7 +232,7 @@ export class FilingsService {
     return this.view(actor, id);
   }
 
-  private async fileDraft(m: EntityManager, actor: Actor, filing: PrtrFiling) {
+  private async fileDraft(m: EntityManager, actor: Actor, filing: PrtrFiling, viaInquiry = false) {
     const view = await this.master.forFiscalYear(filing.fiscalYear, m);
     const sheets = (await m.getRepository(PrtrFilingSheet).find({ where: { filingId: filing.id }, order: { sheetNo: 'ASC' } })).map(toSheet);
     await this.applyContent(m, filing, { mainForm: filing.mainForm, sheets }, view);
@@ -237,9 +245,12 @@ export class FilingsService {
     const status = windowStatus(now, filingYear, this.deadlines);
     if (status === 'not_open') throw new DomainError('PRTR_FILING_WINDOW_NOT_OPEN', { window: filingWindow(filingYear, this.deadlines) });
     let reference: string;
+    let late = status === 'late';
     if (filing.amendsFilingId) {
       const previous = await m.getRepository(PrtrFiling).findOne({ where: { id: filing.amendsFilingId }, lock: { mode: 'pessimistic_write' } });
       if (previous && CURRENT_STATUSES.includes(previous.status)) {
+        if (!viaInquiry) await this.assertNoOpenInquiry(m, previous.id);
+        late = previous.late; // an amendment is as timely as the filing it replaces
         if (!amendmentsOpen(now, filingYear, this.config.env.PRTR_AMENDMENT_CUTOFF)) {
           throw new DomainError('PRTR_AMENDMENT_CUTOFF_PASSED', { cutoff: amendmentCutoffDate(filingYear, this.config.env.PRTR_AMENDMENT_CUTOFF) });
         }
@@ -254,7 +265,7 @@ export class FilingsService {
     filing.referenceNumber = reference;
     filing.filedAt = now;
     filing.filedBy = actor.id;
-    filing.late = status === 'late';
+    filing.late = late;
     await m.save(filing);
     await this.notify(m, filing, 'prtr.filing.filed', { filedAt: now.toISOString(), late: filing.late });
     requestContext.noteChange({ status: 'draft' }, { status: 'filed', referenceNumber: reference, late: filing.late });
@@ -278,10 +289,11 @@ export class FilingsService {
   }
 
   /** Used by the amendment route and by an inquiry's amendment answer (which then files it at once). */
-  async amend(m: EntityManager, actor: Actor, id: string, content: FilingContent): Promise<string> {
+  async amend(m: EntityManager, actor: Actor, id: string, content: FilingContent, viaInquiry = false): Promise<string> {
     const original = await this.visible(actor, id, m, true);
     if (actor.role !== 'prtr_filer') throw new DomainError('PRTR_FILING_NOT_FOUND');
     if (!CURRENT_STATUSES.includes(original.status)) throw new DomainError('PRTR_INVALID_STATUS', { status: original.status });
+    if (!viaInquiry) await this.assertNoOpenInquiry(m, original.id);
     const filingYear = filingYearOf(original.fiscalYear);
     if (!amendmentsOpen(this.clock.now(), filingYear, this.config.env.PRTR_AMENDMENT_CUTOFF)) {
       throw new DomainError('PRTR_AMENDMENT_CUTOFF_PASSED', { cutoff: amendmentCutoffDate(filingYear, this.config.env.PRTR_AMENDMENT_CUTOFF) });
@@ -291,19 +303,30 @@ export class FilingsService {
   }
 
   /** The filer's current filing with this reference number (an imported file names what it amends). */
-  async currentByReference(actor: Actor, referenceNumber: string): Promise<string | null> {
+  async currentByReference(actor: Actor, referenceNumber: string, facilityId: string | null): Promise<string | null> {
     const [row] = await this.db.query(
-      `SELECT id FROM prtr_filings WHERE business_id = $1 AND status IN ('filed','local_accepted','ministry_accepted')
+      `SELECT id, facility_id FROM prtr_filings WHERE business_id = $1 AND status IN ('filed','local_accepted','ministry_accepted')
           AND regexp_replace(reference_number, '-V[0-9]+$', '') = regexp_replace($2, '-V[0-9]+$', '')`,
       [actor.prtrBusinessId, referenceNumber],
     );
+    if (row && facilityId && row.facility_id !== facilityId) {
+      throw new DomainError('VALIDATION_FAILED', {
+        fields: [{ field: 'facilityId', problems: ['整理番号の届出と事業所が一致しません (the reference number belongs to another facility)'] }],
+      });
+    }
     return row?.id ?? null;
   }
 
   /** Files a draft inside the caller's transaction (an inquiry's amendment answer). */
   async fileInTransaction(m: EntityManager, actor: Actor, id: string) {
     const filing = await this.ownDraft(m, actor, id);
-    await this.fileDraft(m, actor, filing);
+    await this.fileDraft(m, actor, filing, true);
+  }
+
+  /** An open or answered inquiry is settled first: by its answer, then the local government's close. */
+  private async assertNoOpenInquiry(m: EntityManager, filingId: string) {
+    const [open] = await m.query(`SELECT id FROM prtr_inquiries WHERE filing_id = $1 AND status <> 'closed'`, [filingId]);
+    if (open) throw new DomainError('PRTR_INQUIRY_OPEN', { inquiryId: open.id });
   }
 
   // ---- acceptance ----------------------------------------------------------------------------
@@ -312,8 +335,7 @@ export class FilingsService {
     await this.db.transaction(async (m) => {
       const filing = await this.visible(actor, id, m, true);
       if (filing.status !== 'filed') throw new DomainError('PRTR_INVALID_STATUS', { status: filing.status, expected: 'filed' });
-      const [open] = await m.query(`SELECT id FROM prtr_inquiries WHERE filing_id = $1 AND status <> 'closed'`, [filing.id]);
-      if (open) throw new DomainError('PRTR_INQUIRY_OPEN', { inquiryId: open.id });
+      await this.assertNoOpenInquiry(m, filing.id);
       filing.status = 'local_accepted';
       filing.localAcceptedAt = this.clock.now();
       filing.localAcceptedBy = actor.id;
@@ -328,6 +350,7 @@ export class FilingsService {
     await this.db.transaction(async (m) => {
       const filing = await this.visible(actor, id, m, true);
       if (filing.status !== 'local_accepted') throw new DomainError('PRTR_INVALID_STATUS', { status: filing.status, expected: 'local_accepted' });
+      await this.assertNoOpenInquiry(m, filing.id);
       filing.status = 'ministry_accepted';
       filing.ministryAcceptedAt = this.clock.now();
       filing.ministryAcceptedBy = actor.id;

@@ -66,6 +66,7 @@ export class InquiriesService {
       if (actor.role !== 'prtr_filer') throw new DomainError('PRTR_INQUIRY_NOT_FOUND');
       const { inquiry, filing } = await this.visible(actor, id, m, true);
       if (inquiry.status !== 'open') throw new DomainError('PRTR_INQUIRY_NOT_OPEN', { status: inquiry.status });
+      if (!CURRENT_STATUSES.includes(filing.status)) throw new DomainError('PRTR_INVALID_STATUS', { status: filing.status });
       const filingYear = filingYearOf(filing.fiscalYear);
       if (dto.type !== 'no_change' && !amendmentsOpen(this.filings.clock.now(), filingYear, this.config.env.PRTR_AMENDMENT_CUTOFF)) {
         throw new DomainError('PRTR_AMENDMENT_CUTOFF_PASSED', { cutoff: amendmentCutoffDate(filingYear, this.config.env.PRTR_AMENDMENT_CUTOFF) });
@@ -73,7 +74,7 @@ export class InquiriesService {
       let amendmentId: string | null = null;
       if (dto.type === 'amendment') {
         // the same path as any amendment: a new full version, validated; blocking errors refuse it all
-        amendmentId = await this.filings.amend(m, actor, filing.id, { mainForm: dto.filing!.mainForm, sheets: dto.filing!.sheets });
+        amendmentId = await this.filings.amend(m, actor, filing.id, { mainForm: dto.filing!.mainForm, sheets: dto.filing!.sheets }, true);
         await this.filings.fileInTransaction(m, actor, amendmentId);
       }
       inquiry.status = 'answered';
@@ -104,6 +105,8 @@ export class InquiriesService {
       if (withdrawn) {
         if (!CURRENT_STATUSES.includes(filing.status)) throw new DomainError('PRTR_INVALID_STATUS', { status: filing.status });
         await m.update(PrtrFiling, { id: filing.id }, { status: 'withdrawn', closedAt: this.filings.clock.now() });
+        // a pending amendment of the withdrawn filing would otherwise bring it back when filed
+        await m.query(`DELETE FROM prtr_filings WHERE amends_filing_id = $1 AND status = 'draft'`, [filing.id]);
       }
       inquiry.status = 'closed';
       inquiry.closedAt = this.filings.clock.now();

@@ -22,6 +22,7 @@ import {
   PrtrRejectDto,
   PublicCsvQuery,
   RegistrationListQuery,
+  SubstanceListQuery,
 } from './dto/prtr.dto';
 import { electronicFileName, parseElectronicFile, toElectronicFile } from './exports/electronic-file';
 import { buildFilingWorkbook } from './exports/form-xlsx';
@@ -33,6 +34,7 @@ import { MasterDataService } from './master/master-data.service';
 import { checkEligibility } from './rules/eligibility';
 
 const OFFICERS = ['prtr_local_gov', 'prtr_ministry'] as const;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 @ApiTags('PRTR (public) / PRTR届出（公開）')
 @Controller('prtr')
@@ -69,11 +71,8 @@ export class PrtrPublicController {
   @Get('master/substances')
   @Public()
   @ApiOperation({ summary: 'The substance list in force for a fiscal year (?fiscalYear=2025&class=I)' })
-  substances(@Query() query: PublicCsvQuery, @Query('class') cls?: string) {
-    if (cls !== undefined && cls !== 'I' && cls !== 'II') {
-      throw new DomainError('VALIDATION_FAILED', { fields: [{ field: 'class', problems: ['I または II (I or II)'] }] });
-    }
-    return this.master.substanceList(query.fiscalYear, (cls ?? 'I') as 'I' | 'II');
+  substances(@Query() query: SubstanceListQuery) {
+    return this.master.substanceList(query.fiscalYear, query.class ?? 'I');
   }
 
   @Post('registrations')
@@ -223,10 +222,11 @@ export class PrtrFilingsController {
   async import(@UploadedFile() file: { buffer: Buffer } | undefined, @Body('facilityId') facilityId: string | undefined, @CurrentActor() actor: Actor) {
     if (!file) throw new DomainError('VALIDATION_FAILED', { fields: [{ field: 'file', problems: ['ファイルを指定してください (attach the file as "file")'] }] });
     const parsed = parseElectronicFile(file.buffer);
-    const current = parsed.referenceNumber ? await this.filings.currentByReference(actor, parsed.referenceNumber) : null;
-    if (current) return this.filings.createAmendment(actor, current, parsed.content);
     const target = facilityId ?? parsed.facilityId;
-    if (!target || !/^[0-9a-f-]{36}$/i.test(target)) throw new DomainError('PRTR_FACILITY_NOT_FOUND');
+    if (target !== null && target !== undefined && !UUID.test(target)) throw new DomainError('PRTR_FACILITY_NOT_FOUND');
+    const current = parsed.referenceNumber ? await this.filings.currentByReference(actor, parsed.referenceNumber, target ?? null) : null;
+    if (current) return this.filings.createAmendment(actor, current, parsed.content);
+    if (!target) throw new DomainError('PRTR_FACILITY_NOT_FOUND');
     return this.filings.createDraft(actor, { facilityId: target, fiscalYear: parsed.fiscalYear, ...parsed.content } as CreateFilingDto);
   }
 

@@ -308,6 +308,20 @@ export class InquiryAnswerDto {
   filing?: FilingContentDto;
 }
 
+export class SubstanceListQuery {
+  @ApiProperty({ example: 2025 })
+  @Type(() => Number)
+  @IsInt()
+  @Min(2000)
+  @Max(2100)
+  fiscalYear: number;
+
+  @ApiPropertyOptional({ enum: ['I', 'II'], default: 'I' })
+  @IsOptional()
+  @IsIn(['I', 'II'])
+  class?: 'I' | 'II';
+}
+
 export class PublicCsvQuery {
   @ApiProperty({ example: 2025 })
   @Type(() => Number)

@@ -32,7 +32,11 @@ const COLUMNS: Array<{ header: string; value: (r: FilingRecord, sheetIndex: numb
     value: (r, i) =>
       r.content.mainForm.confidentialityClaim ? CONFIDENTIAL_SUBSTANCE_NAME : r.substances.get(r.content.sheets[i].substanceNumber)?.name,
   },
-  { header: '単位 (unit)', value: (r, i) => r.substances.get(r.content.sheets[i].substanceNumber)?.unit },
+  {
+    header: '単位 (unit)',
+    // mg-TEQ alone would name dioxins: withheld with the substance under a confidentiality claim
+    value: (r, i) => (r.content.mainForm.confidentialityClaim ? null : r.substances.get(r.content.sheets[i].substanceNumber)?.unit),
+  },
   ...(
     [
       ['releases.air', '大気 (air)'],
