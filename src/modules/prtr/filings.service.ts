@@ -331,32 +331,25 @@ export class FilingsService {
 
   // ---- acceptance ----------------------------------------------------------------------------
 
-  async acceptLocal(actor: Actor, id: string) {
-    await this.db.transaction(async (m) => {
-      const filing = await this.visible(actor, id, m, true);
-      if (filing.status !== 'filed') throw new DomainError('PRTR_INVALID_STATUS', { status: filing.status, expected: 'filed' });
-      await this.assertNoOpenInquiry(m, filing.id);
-      filing.status = 'local_accepted';
-      filing.localAcceptedAt = this.clock.now();
-      filing.localAcceptedBy = actor.id;
-      await m.save(filing);
-      await this.notify(m, filing, 'prtr.filing.local_accepted', { acceptedAt: filing.localAcceptedAt.toISOString() });
-      requestContext.noteChange({ status: 'filed' }, { status: 'local_accepted' });
-    });
-    return this.view(actor, id);
-  }
+  /** The two acceptance steps: the local government's (of a filed filing), then the ministry's. */
+  private static readonly ACCEPTANCE = {
+    local: { from: 'filed', to: 'local_accepted', at: 'localAcceptedAt', by: 'localAcceptedBy' },
+    ministry: { from: 'local_accepted', to: 'ministry_accepted', at: 'ministryAcceptedAt', by: 'ministryAcceptedBy' },
+  } as const;
 
-  async acceptMinistry(actor: Actor, id: string) {
+  async accept(actor: Actor, id: string, stage: keyof typeof FilingsService.ACCEPTANCE) {
+    const step = FilingsService.ACCEPTANCE[stage];
     await this.db.transaction(async (m) => {
       const filing = await this.visible(actor, id, m, true);
-      if (filing.status !== 'local_accepted') throw new DomainError('PRTR_INVALID_STATUS', { status: filing.status, expected: 'local_accepted' });
+      if (filing.status !== step.from) throw new DomainError('PRTR_INVALID_STATUS', { status: filing.status, expected: step.from });
       await this.assertNoOpenInquiry(m, filing.id);
-      filing.status = 'ministry_accepted';
-      filing.ministryAcceptedAt = this.clock.now();
-      filing.ministryAcceptedBy = actor.id;
+      const now = this.clock.now();
+      filing.status = step.to;
+      filing[step.at] = now;
+      filing[step.by] = actor.id;
       await m.save(filing);
-      await this.notify(m, filing, 'prtr.filing.ministry_accepted', { acceptedAt: filing.ministryAcceptedAt.toISOString() });
-      requestContext.noteChange({ status: 'local_accepted' }, { status: 'ministry_accepted' });
+      await this.notify(m, filing, `prtr.filing.${step.to}`, { acceptedAt: now.toISOString() });
+      requestContext.noteChange({ status: step.from }, { status: step.to });
     });
     return this.view(actor, id);
   }

@@ -149,7 +149,7 @@ export class PrtrOfficersController {
   @Permit('prtr_local_gov')
   @ApiOperation({ summary: '自治体受理 / Accept as the local government' })
   accept(@UuidParam('id', 'PRTR_FILING_NOT_FOUND') id: string, @CurrentActor() actor: Actor) {
-    return this.filings.acceptLocal(actor, id);
+    return this.filings.accept(actor, id, 'local');
   }
 
   @Post('filings/:id/ministry-accept')
@@ -157,7 +157,7 @@ export class PrtrOfficersController {
   @Permit('prtr_ministry')
   @ApiOperation({ summary: '省庁受理 / Accept as the ministry (after the local government)' })
   ministryAccept(@UuidParam('id', 'PRTR_FILING_NOT_FOUND') id: string, @CurrentActor() actor: Actor) {
-    return this.filings.acceptMinistry(actor, id);
+    return this.filings.accept(actor, id, 'ministry');
   }
 
   @Post('filings/:id/inquiries')
