@@ -210,7 +210,7 @@ const MATRIX: Record<string, Row> = {
   'GET /api/v1/prtr/master/industries': { request: () => ({ path: '/api/v1/prtr/master/industries' }), expect: all(503) },
   'GET /api/v1/prtr/master/substances': { request: () => ({ path: '/api/v1/prtr/master/substances?fiscalYear=2025' }), expect: all(503) },
   'POST /api/v1/prtr/registrations': { request: () => ({ path: '/api/v1/prtr/registrations', body: {} }), expect: all(400) },
-  'GET /api/v1/prtr/certificate-downloads/:token': { request: () => ({ path: '/api/v1/prtr/certificate-downloads/nope' }), expect: all(404) },
+  'GET /api/v1/prtr/certificate-downloads/:token': { request: () => ({ path: '/api/v1/prtr/certificate-downloads/nope' }), expect: only({}) },
   'POST /api/v1/prtr/officers': { request: () => ({ path: '/api/v1/prtr/officers', body: {} }), expect: secretariatOnly(400) },
   'GET /api/v1/prtr/registrations': { request: () => ({ path: '/api/v1/prtr/registrations' }), expect: only({}) },
   'GET /api/v1/prtr/registrations/:id': { request: () => ({ path: `/api/v1/prtr/registrations/${NO_ID}` }), expect: only({}) },

@@ -38,8 +38,8 @@ describe('PRTR client certificates over real TLS (e2e)', () => {
       req.end();
     });
 
-  async function p12(downloadUrl: string): Promise<Buffer> {
-    const res = await t.http().get(new URL(downloadUrl).pathname).buffer(true).parse(binary).expect(200);
+  async function p12(downloadUrl: string, token: string): Promise<Buffer> {
+    const res = await t.http().get(new URL(downloadUrl).pathname).set(auth(token)).buffer(true).parse(binary).expect(200);
     return res.body as Buffer;
   }
 
@@ -69,7 +69,7 @@ describe('PRTR client certificates over real TLS (e2e)', () => {
 
   it('accepts the filer with its own certificate; reissue makes the old one fail on the next handshake', async () => {
     const first = filer.approval.certificate;
-    const oldPfx = await p12(first.downloadUrl);
+    const oldPfx = await p12(first.downloadUrl, filer.token);
     const ok = await call('/api/v1/prtr/facilities', filer.token, { pfx: oldPfx, passphrase: first.importPassword });
     expect(ok.status).toBe(200);
     expect(ok.body).toHaveLength(1);
@@ -79,17 +79,17 @@ describe('PRTR client certificates over real TLS (e2e)', () => {
     const revoked = await call('/api/v1/prtr/facilities', filer.token, { pfx: oldPfx, passphrase: first.importPassword });
     expect([revoked.status, revoked.body.code]).toEqual([403, 'CLIENT_CERTIFICATE_REVOKED']);
     // the old download link died with the certificate
-    const stale = await t.http().get(new URL(first.downloadUrl).pathname);
+    const stale = await t.http().get(new URL(first.downloadUrl).pathname).set(auth(filer.token));
     expect(stale.status).toBe(404);
 
-    const newPfx = await p12(reissued.body.downloadUrl);
+    const newPfx = await p12(reissued.body.downloadUrl, filer.token);
     const again = await call('/api/v1/prtr/facilities', filer.token, { pfx: newPfx, passphrase: reissued.body.importPassword });
     expect(again.status).toBe(200);
   });
 
   it("refuses another filer's certificate, and leaves officers and public routes without one", async () => {
     const other = await registeredFiler(t, lg);
-    const otherPfx = await p12(other.approval.certificate.downloadUrl);
+    const otherPfx = await p12(other.approval.certificate.downloadUrl, other.token);
     const res = await call('/api/v1/prtr/facilities', filer.token, { pfx: otherPfx, passphrase: other.approval.certificate.importPassword });
     expect([res.status, res.body.code]).toEqual([403, 'CLIENT_CERTIFICATE_INVALID']);
     const officerCall = await call('/api/v1/prtr/filings', lg);

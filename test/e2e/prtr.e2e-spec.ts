@@ -15,6 +15,8 @@ describe('PRTR filing (e2e)', () => {
   let t: TestApp;
   let sec: string;
   let tokyo: string; // 東京都's officer
+  let tokyoEmail: string;
+  let metiEmail: string;
   let osaka: string; // 大阪府's officer
   let meti: string;
   let maff: string;
@@ -27,7 +29,7 @@ describe('PRTR filing (e2e)', () => {
   beforeAll(async () => {
     t = await createTestApp({ PRTR_ELECTRONIC_DEADLINES: '2026:07-31' });
     sec = await secretariatToken(t);
-    tokyo = (await officer(t, sec, { prefectureCode: '13' })).token;
+    ({ token: tokyo, email: tokyoEmail } = await officer(t, sec, { prefectureCode: '13' }));
     osaka = (await officer(t, sec, { prefectureCode: '27' })).token;
     meti = (await officer(t, sec, { ministerCode: 'METI' }).catch(() => null))?.token ?? '';
   });
@@ -45,7 +47,7 @@ describe('PRTR filing (e2e)', () => {
     expect([draft.status, draft.body.code]).toEqual([503, 'PRTR_MASTER_DATA_MISSING']);
     const counts = await importFixtureMaster(t);
     expect(counts.substances).toEqual({ effectiveFromFy: 2023, classI: 6, specified: 3, classII: 1 });
-    meti = (await officer(t, sec, { ministerCode: 'METI' })).token;
+    ({ token: meti, email: metiEmail } = await officer(t, sec, { ministerCode: 'METI' }));
     maff = (await officer(t, sec, { ministerCode: 'MAFF' })).token;
   });
 
@@ -79,10 +81,13 @@ describe('PRTR filing (e2e)', () => {
     const cert = filer.approval.certificate;
     expect(cert.importPassword).toMatch(/^[A-Za-z2-9]{16}$/);
     const path = new URL(cert.downloadUrl).pathname;
-    const first = await t.http().get(path).buffer(true).parse(binary).expect(200);
+    await t.http().get(path).expect(401); // a link scanner uses nothing up
+    const someoneElse = await registeredFiler(t, tokyo);
+    await t.http().get(path).set(auth(someoneElse.token)).expect(404);
+    const first = await t.http().get(path).set(auth(filer.token)).buffer(true).parse(binary).expect(200);
     expect(first.headers['content-type']).toContain('application/x-pkcs12');
     expect((first.body as Buffer).length).toBeGreaterThan(1000);
-    const again = await t.http().get(path);
+    const again = await t.http().get(path).set(auth(filer.token));
     expect([again.status, again.body.code]).toEqual([410, 'CERTIFICATE_ALREADY_DOWNLOADED']);
     const [row] = await t.app.get(DataSource).query(`SELECT p12 IS NULL AS erased FROM prtr_certificates WHERE serial_number = $1`, [cert.serialNumber]);
     expect(row.erased).toBe(true);
@@ -145,7 +150,14 @@ describe('PRTR filing (e2e)', () => {
     const ministry = await t.http().post(`/api/v1/prtr/filings/${filingId}/ministry-accept`).set(auth(meti)).expect(200);
     expect(ministry.body.status).toBe('ministry_accepted');
     const events = await t.app.get(DataSource).query(`SELECT event FROM notifications WHERE subject_id = $1 ORDER BY created_at`, [filingId]);
-    expect(events.map((e: { event: string }) => e.event)).toEqual(['prtr.filing.filed', 'prtr.filing.local_accepted', 'prtr.filing.ministry_accepted']);
+    // rows of one transaction share created_at: compared as a set
+    expect(events.map((e: { event: string }) => e.event).sort()).toEqual([
+      'prtr.filing.filed', // the filer's receipt
+      'prtr.filing.received', // the prefecture's officers
+      'prtr.filing.local_accepted',
+      'prtr.filing.ready_for_ministry', // the minister's officers
+      'prtr.filing.ministry_accepted',
+    ].sort());
     // the database refuses to change a filed version, whoever tries
     await expect(t.app.get(DataSource).query(`UPDATE prtr_filings SET main_form = '{}' WHERE id = $1`, [filingId])).rejects.toThrow(/never changes/);
     await expect(t.app.get(DataSource).query(`UPDATE prtr_filing_sheets SET air = 1 WHERE filing_id = $1`, [filingId])).rejects.toThrow(/never change/);
@@ -198,7 +210,10 @@ describe('PRTR filing (e2e)', () => {
     expect(noReason.status).toBe(400);
     const answered = await t.http().post(`/api/v1/prtr/inquiries/${inquiry.body.id}/answer`).set(auth(filer.token)).send({ type: 'no_change', text: '実測値に基づく正しい値です。' }).expect(200);
     expect(answered.body).toMatchObject({ status: 'answered', answerType: 'no_change' });
-    await t.http().post(`/api/v1/prtr/inquiries/${inquiry.body.id}/close`).set(auth(tokyo)).expect(200);
+    const wrong = await t.http().post(`/api/v1/prtr/inquiries/${inquiry.body.id}/close`).set(auth(tokyo)).send({ withdrawal: 'confirm' });
+    expect([wrong.status, wrong.body.code]).toEqual([409, 'PRTR_NOT_A_WITHDRAWAL_REQUEST']);
+    const closed = await t.http().post(`/api/v1/prtr/inquiries/${inquiry.body.id}/close`).set(auth(tokyo)).send({}).expect(200);
+    expect(closed.body.decision).toBe('accepted');
     await t.http().post(`/api/v1/prtr/filings/${id}/accept`).set(auth(tokyo)).expect(200);
   });
 
@@ -224,10 +239,19 @@ describe('PRTR filing (e2e)', () => {
 
   it('inquiry answered with a withdrawal request: the local government confirms and the filing is withdrawn', async () => {
     const id = await filedFiling(3, FY);
+    // declined: the filing stands
+    const first = await t.http().post(`/api/v1/prtr/filings/${id}/inquiries`).set(auth(tokyo)).send({ message: '取扱量をご確認ください。' }).expect(201);
+    await t.http().post(`/api/v1/prtr/inquiries/${first.body.id}/answer`).set(auth(filer.token)).send({ type: 'withdrawal_request', text: '対象外と考えます。' }).expect(200);
+    const undecided = await t.http().post(`/api/v1/prtr/inquiries/${first.body.id}/close`).set(auth(tokyo)).send({});
+    expect([undecided.status, undecided.body.code]).toEqual([400, 'VALIDATION_FAILED']);
+    const declined = await t.http().post(`/api/v1/prtr/inquiries/${first.body.id}/close`).set(auth(tokyo)).send({ withdrawal: 'decline', note: '取扱量が1トン以上です。' }).expect(200);
+    expect(declined.body).toMatchObject({ status: 'closed', decision: 'withdrawal_declined' });
+    expect((await t.http().get(`/api/v1/prtr/filings/${id}`).set(auth(filer.token))).body.status).toBe('filed');
+    // confirmed: the filing is withdrawn
     const inquiry = await t.http().post(`/api/v1/prtr/filings/${id}/inquiries`).set(auth(tokyo)).send({ message: '届出対象外ではありませんか。' }).expect(201);
     await t.http().post(`/api/v1/prtr/inquiries/${inquiry.body.id}/answer`).set(auth(filer.token)).send({ type: 'withdrawal_request', text: '取扱量が1トン未満でした。' }).expect(200);
-    const closed = await t.http().post(`/api/v1/prtr/inquiries/${inquiry.body.id}/close`).set(auth(tokyo)).expect(200);
-    expect(closed.body.status).toBe('closed');
+    const closed = await t.http().post(`/api/v1/prtr/inquiries/${inquiry.body.id}/close`).set(auth(tokyo)).send({ withdrawal: 'confirm' }).expect(200);
+    expect(closed.body).toMatchObject({ status: 'closed', decision: 'withdrawal_confirmed' });
     const filing = await t.http().get(`/api/v1/prtr/filings/${id}`).set(auth(filer.token)).expect(200);
     expect(filing.body.status).toBe('withdrawn');
   });
@@ -256,12 +280,17 @@ describe('PRTR filing (e2e)', () => {
     const rows: { event: string; recipients: string[]; subject: string }[] = await t.app.get(DataSource).query(`SELECT event, recipients, subject FROM notifications WHERE event LIKE 'prtr.%'`);
     const prtrTemplates = Object.keys(TEMPLATES).filter((e) => e.startsWith('prtr.'));
     expect([...new Set(rows.map((r) => r.event))].sort()).toEqual(prtrTemplates.sort());
+    const toOfficers = ['prtr.registration.submitted', 'prtr.filing.received', 'prtr.filing.ready_for_ministry', 'prtr.inquiry.answered'];
     for (const r of rows) {
-      expect(r.recipients).toHaveLength(1);
-      expect(r.recipients[0]).toMatch(/^prtr.*@example\.co\.jp$/);
       expect(r.subject).toMatch(/^【PRTR】/);
+      if (toOfficers.includes(r.event)) expect(r.recipients.every((a) => a.endsWith('@pref.example.jp'))).toBe(true);
+      else expect(r.recipients).toEqual([expect.stringMatching(/^prtr.*@example\.co\.jp$/)]);
     }
-    const mine = rows.filter((r) => r.recipients[0] === filer.email).map((r) => r.event);
-    expect(mine).toEqual(expect.arrayContaining(['prtr.filing.filed', 'prtr.filing.local_accepted', 'prtr.filing.ministry_accepted', 'prtr.inquiry.raised', 'prtr.inquiry.answered', 'prtr.inquiry.closed']));
+    const events = (address: string) => [...new Set(rows.filter((r) => r.recipients.includes(address)).map((r) => r.event))].sort();
+    expect(events(filer.email)).toEqual(
+      ['prtr.filing.filed', 'prtr.filing.local_accepted', 'prtr.filing.ministry_accepted', 'prtr.inquiry.closed', 'prtr.inquiry.raised', 'prtr.registration.approved'].sort(),
+    );
+    expect(events(tokyoEmail)).toEqual(['prtr.filing.received', 'prtr.inquiry.answered', 'prtr.registration.submitted']);
+    expect(events(metiEmail)).toEqual(['prtr.filing.ready_for_ministry']);
   });
 });

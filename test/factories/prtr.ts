@@ -46,8 +46,9 @@ export async function activate(t: TestApp, loginId: string, initialPassword: str
 
 export async function officer(t: TestApp, sec: string, scope: { prefectureCode: string } | { ministerCode: string }) {
   const role = 'prefectureCode' in scope ? 'prtr_local_gov' : 'prtr_ministry';
-  const res = await t.http().post('/api/v1/prtr/officers').set(auth(sec)).send({ role, displayName: `担当${uniq()}`, ...scope }).expect(201);
-  return { loginId: res.body.loginId as string, token: await activate(t, res.body.loginId, res.body.initialPassword) };
+  const email = `officer${uniq()}@pref.example.jp`;
+  const res = await t.http().post('/api/v1/prtr/officers').set(auth(sec)).send({ role, displayName: `担当${uniq()}`, email, ...scope }).expect(201);
+  return { loginId: res.body.loginId as string, email, token: await activate(t, res.body.loginId, res.body.initialPassword) };
 }
 
 export function registrationBody(prefectureCode = '13', facilities = ['東京工場']) {

@@ -192,6 +192,13 @@ export class Env {
   @IsBoolean()
   PRTR_CLIENT_CERT_REQUIRED = false;
 
+  /** Encrypts the PRTR CA's private key at rest (default: the JWT secret; changing it makes the stored key unreadable). */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(16)
+  PRTR_CA_KEY_PASSPHRASE?: string;
+
   /** PEM files of the HTTPS server's certificate and key; without them the registry's own CA issues one for TLS_HOSTNAMES. */
   @Transform(emptyToUndefined)
   @IsOptional()

@@ -22,6 +22,7 @@ export interface NewLogin {
   verifierId?: string;
   tradingParticipantId?: string;
   prtrBusinessId?: string;
+  contactEmail?: string;
   prtrPrefectureCode?: string;
   prtrMinisterCode?: string;
 }
@@ -55,6 +56,7 @@ export class LoginsService {
       verifierId: login.verifierId ?? null,
       tradingParticipantId: login.tradingParticipantId ?? null,
       prtrBusinessId: login.prtrBusinessId ?? null,
+      contactEmail: login.contactEmail ?? null,
       prtrPrefectureCode: login.prtrPrefectureCode ?? null,
       prtrMinisterCode: login.prtrMinisterCode ?? null,
     });

@@ -67,9 +67,9 @@ const PRTR: Record<string, (p: Payload) => [string, string, string, string]> = {
   'prtr.registration.approved': (p) => [
     '電子情報処理組織使用届出が受理されました',
     'pre-registration approved',
-    `ログインID: ${p.loginId}\n電子証明書（${p.fileName}）のダウンロード: ${p.downloadUrl}\nリンクの有効期限: ${p.downloadExpiresAt}（1回限り）\n` +
+    `ログインID: ${p.loginId}\n電子証明書（${p.fileName}）のダウンロード（ログインのうえ1回限り）: ${p.downloadUrl}\nリンクの有効期限: ${p.downloadExpiresAt}\n` +
       `初期パスワードと証明書のインポートパスワードは${p.prefectureName}から別途お知らせします。`,
-    `Login ID ${p.loginId}. Download your client certificate (${p.fileName}) once, before ${p.downloadExpiresAt}: ${p.downloadUrl}\n` +
+    `Login ID ${p.loginId}. Log in, then download your client certificate (${p.fileName}) once, before ${p.downloadExpiresAt}: ${p.downloadUrl}\n` +
       `The initial password and the certificate's import password reach you separately from ${p.prefectureName}.`,
   ],
   'prtr.registration.rejected': (p) => ['電子情報処理組織使用届出が却下されました', 'pre-registration rejected', `理由: ${p.reason}`, `Reason: ${p.reason}`],
@@ -106,23 +106,48 @@ const PRTR: Record<string, (p: Payload) => [string, string, string, string]> = {
   'prtr.inquiry.answered': (p) => [
     '照会に回答がありました',
     'inquiry answered',
-    `整理番号: ${p.referenceNumber}\n回答: ${p.answerLabel}${p.answerText ? `\n${p.answerText}` : ''}`,
-    `Reference ${p.referenceNumber}. Answer: ${p.answerType}${p.answerText ? ` — ${p.answerText}` : ''}`,
+    `整理番号: ${p.referenceNumber}\n事業所: ${p.facilityName}\n回答: ${p.answerLabel}${p.answerText ? `\n${p.answerText}` : ''}\n回答を確認し、照会を完了してください。`,
+    `Reference ${p.referenceNumber} (${p.facilityName}). Answer: ${p.answerType}${p.answerText ? ` — ${p.answerText}` : ''}. Review it and close the inquiry.`,
   ],
-  'prtr.inquiry.closed': (p) => [
-    p.withdrawn ? '取下げが確認されました' : '照会が完了しました',
-    p.withdrawn ? 'withdrawal confirmed' : 'inquiry closed',
-    `整理番号: ${p.referenceNumber}\n${p.withdrawn ? '届出は取り下げられました。' : '照会への回答が確認されました。'}`,
-    `Reference ${p.referenceNumber}: ${p.withdrawn ? 'the filing is withdrawn' : 'your answer was accepted'}.`,
+  'prtr.registration.submitted': (p) => [
+    '電子情報処理組織使用届出書が提出されました',
+    'pre-registration submitted',
+    `届出ID: ${p.registrationId}\n事業者: ${p.businessName}\n事業所数: ${p.facilityCount}`,
+    `Pre-registration ${p.registrationId} from ${p.businessName} (${p.facilityCount} facilities) awaits your decision.`,
   ],
+  'prtr.filing.received': (p) => [
+    '届出がありました',
+    'filing received',
+    `整理番号: ${p.referenceNumber}\n事業者: ${p.businessName}\n事業所: ${p.facilityName}\n対象年度: ${p.fiscalYear}年度${p.late ? '\n※提出期限後の届出です。' : ''}`,
+    `Reference ${p.referenceNumber} from ${p.businessName}, facility ${p.facilityName}, FY${p.fiscalYear}${p.late ? ' (late)' : ''}, awaits acceptance.`,
+  ],
+  'prtr.filing.ready_for_ministry': (p) => [
+    '自治体で受理された届出があります',
+    'filing accepted by the local government',
+    `整理番号: ${p.referenceNumber}\n都道府県: ${p.prefectureName}\n事業者: ${p.businessName}\n省庁受理を行ってください。`,
+    `Reference ${p.referenceNumber} (${p.prefectureName}, ${p.businessName}) was accepted by the local government and awaits the ministry's acceptance.`,
+  ],
+  'prtr.inquiry.closed': (p) => {
+    const [ja, en, bja, ben] =
+      p.decision === 'withdrawal_confirmed'
+        ? ['取下げが確認されました', 'withdrawal confirmed', '届出は取り下げられました。', 'the filing is withdrawn']
+        : p.decision === 'withdrawal_declined'
+          ? ['取下げ願いは認められませんでした', 'withdrawal declined', '届出は有効なままです。', 'the filing stands']
+          : ['照会が完了しました', 'inquiry closed', '照会への回答が確認されました。', 'your answer was accepted'];
+    return [ja, en, `整理番号: ${p.referenceNumber}\n${bja}${p.note ? `\n${p.note}` : ''}`, `Reference ${p.referenceNumber}: ${ben}.${p.note ? ` ${p.note}` : ''}`];
+  },
 };
+
+/** Events addressed to the officers (local government, ministry) rather than to the filer. */
+const PRTR_OFFICER_EVENTS = new Set(['prtr.registration.submitted', 'prtr.filing.received', 'prtr.filing.ready_for_ministry', 'prtr.inquiry.answered']);
 
 function prtr(event: string) {
   return (p: Payload): Rendered => {
     const [sja, sen, bja, ben] = PRTR[event](p);
+    const greeting = PRTR_OFFICER_EVENTS.has(event) ? 'PRTR届出 ご担当者 様' : `${p.businessName ?? ''} ${p.contactName ?? ''} 様`;
     return {
       subject: `【PRTR】${p.businessName ?? ''}：${sja} / ${sen[0].toUpperCase()}${sen.slice(1)}`,
-      text: `${p.businessName ?? ''} ${p.contactName ?? ''} 様\n\n${sja}。\n${bja}\n\n${sen[0].toUpperCase()}${sen.slice(1)}.\n${ben}`,
+      text: `${greeting}\n\n${sja}。\n${bja}\n\n${sen[0].toUpperCase()}${sen.slice(1)}.\n${ben}`,
     };
   };
 }

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createPrivateKey, randomBytes, X509Certificate } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -7,6 +7,9 @@ import { APP_CONFIG, type RuntimeConfig } from '../../core/config/runtime-config
 import { DomainError } from '../../core/errors/domain-error';
 import { createCertificateAuthority, generateImportPassword, issueClientCertificate, toPkcs12, type CaMaterial } from './pki/ca';
 import { peerCertificateOf } from './pki/tls';
+
+const CA_VALIDITY_YEARS = 20;
+const CLIENT_VALIDITY_DAYS = 3 * 365;
 
 /** A download link stays valid this long (DOMAIN.md §7). */
 export const DOWNLOAD_LINK_DAYS = 90;
@@ -36,17 +39,29 @@ export class CertificatesService {
     @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
   ) {}
 
-  /** The CA, created on first use (one row; concurrent first uses agree on the one inserted). */
+  /**
+   * The CA, created on first use (one row; concurrent first uses agree on the one inserted). Its
+   * private key is stored encrypted (PKCS#8, AES-256) under PRTR_CA_KEY_PASSPHRASE, or the JWT secret.
+   */
   async authority(m: EntityManager = this.db.manager): Promise<CaMaterial> {
     const [row] = await m.query(`SELECT cert_pem, key_pem FROM prtr_certificate_authority WHERE id = 1`);
-    if (row) return { certPem: row.cert_pem, keyPem: row.key_pem };
-    const ca = createCertificateAuthority({ commonName: 'PRTR Registry Client CA', organization: 'PRTR届出システム' });
+    if (row) return { certPem: row.cert_pem, keyPem: this.openKey(row.key_pem) };
+    const ca = createCertificateAuthority({ commonName: 'PRTR Registry Client CA', organization: 'PRTR届出システム', validityYears: CA_VALIDITY_YEARS });
+    const sealed = createPrivateKey(ca.keyPem).export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: this.passphrase() });
     await m.query(
       `INSERT INTO prtr_certificate_authority (id, cert_pem, key_pem) VALUES (1, $1, $2) ON CONFLICT (id) DO NOTHING`,
-      [ca.certPem, ca.keyPem],
+      [ca.certPem, sealed],
     );
     const [stored] = await m.query(`SELECT cert_pem, key_pem FROM prtr_certificate_authority WHERE id = 1`);
-    return { certPem: stored.cert_pem, keyPem: stored.key_pem };
+    return { certPem: stored.cert_pem, keyPem: this.openKey(stored.key_pem) };
+  }
+
+  private passphrase(): string {
+    return this.config.env.PRTR_CA_KEY_PASSPHRASE ?? this.config.jwtSecret;
+  }
+
+  private openKey(sealed: string): string {
+    return createPrivateKey({ key: sealed, format: 'pem', passphrase: this.passphrase() }).export({ type: 'pkcs8', format: 'pem' }).toString();
   }
 
   /** Issues a certificate to a filer login, revoking its current one (reissue), inside the caller's transaction. */
@@ -64,7 +79,10 @@ export class CertificatesService {
     );
     // X.520 caps O at 64 characters; a longer business name is cut there (the login ID identifies the filer)
     const organization = [...target.businessName.trim()].slice(0, 64).join('').trim() || undefined;
-    const cert = issueClientCertificate(ca, { commonName: target.loginId, organization });
+    // never beyond the CA: a certificate issued late in the CA's life is shorter (renew the CA before it ends)
+    const caDaysLeft = Math.floor((Date.parse(new X509Certificate(ca.certPem).validTo) - Date.now()) / 86_400_000) - 1;
+    if (caDaysLeft < 30) throw new DomainError('PRTR_CA_EXPIRING', { caDaysLeft });
+    const cert = issueClientCertificate(ca, { commonName: target.loginId, organization }, { validityDays: Math.min(CLIENT_VALIDITY_DAYS, caDaysLeft) });
     const importPassword = generateImportPassword();
     const fileName = `AP${target.loginId}.p12`;
     const p12 = toPkcs12(cert, ca.certPem, importPassword, fileName.replace(/\.p12$/, ''));
@@ -89,17 +107,20 @@ export class CertificatesService {
     };
   }
 
-  /** GET /prtr/certificate-downloads/{token}: the PKCS#12, once; the stored copy is erased as it is handed over. */
-  async download(token: string): Promise<{ fileName: string; p12: Buffer }> {
+  /**
+   * GET /prtr/certificate-downloads/{token}: the PKCS#12, once, to the filer it was issued to (logged in:
+   * a mail scanner following the link gets 401 and uses nothing up); the stored copy is erased as it goes.
+   */
+  async download(actor: Actor, token: string): Promise<{ fileName: string; p12: Buffer }> {
     if (!/^[A-Za-z0-9_-]{43}$/.test(token)) throw new DomainError('CERTIFICATE_LINK_INVALID');
     return this.db.transaction(async (m) => {
       const [row] = await m.query(
-        `SELECT c.id, c.p12, c.downloaded_at, c.revoked_at, c.download_expires_at < now() AS expired, l.login_id
+        `SELECT c.id, c.p12, c.login_id AS owner, c.downloaded_at, c.revoked_at, c.download_expires_at < now() AS expired, l.login_id
            FROM prtr_certificates c JOIN logins l ON l.id = c.login_id
           WHERE c.download_token_hash = $1 FOR UPDATE OF c`,
         [hashToken(token)],
       );
-      if (!row || row.revoked_at) throw new DomainError('CERTIFICATE_LINK_INVALID');
+      if (!row || row.revoked_at || row.owner !== actor.id) throw new DomainError('CERTIFICATE_LINK_INVALID');
       if (row.downloaded_at) throw new DomainError('CERTIFICATE_ALREADY_DOWNLOADED', { downloadedAt: row.downloaded_at });
       if (row.expired) throw new DomainError('CERTIFICATE_LINK_EXPIRED');
       await m.query(`UPDATE prtr_certificates SET downloaded_at = now(), p12 = NULL WHERE id = $1`, [row.id]);

@@ -11,6 +11,7 @@ import { NotificationsService } from '../notifications/notifications.service';
 import { CertificatesService } from './certificates.service';
 import type { OfficerDto, PrtrRegistrationDto, RegistrationListQuery } from './dto/prtr.dto';
 import { PrtrBusiness, PrtrFacility, PrtrRegistration } from './entities/index';
+import { officerEmails } from './filings.service';
 import { MasterDataService } from './master/master-data.service';
 
 /** Who may see what: a filer its own business, an officer its prefecture (registrations are per prefecture). */
@@ -39,11 +40,21 @@ export class FilersService {
     if (twice.length) {
       throw new DomainError('VALIDATION_FAILED', { fields: [{ field: 'facilities', problems: [`事業所名が重複しています (facility listed twice): ${twice.join(', ')}`] }] });
     }
-    const [row] = await this.db.query(
-      `INSERT INTO prtr_registrations (prefecture_code, business_name, body, client_ip) VALUES ($1, $2, $3, $4) RETURNING id, status, submitted_at`,
-      [dto.prefectureCode, dto.business.name, JSON.stringify({ business: dto.business, contact: dto.contact, facilities: dto.facilities }), clientIp],
-    );
-    return { id: row.id, status: row.status, submittedAt: row.submitted_at };
+    return this.db.transaction(async (m) => {
+      const [row] = await m.query(
+        `INSERT INTO prtr_registrations (prefecture_code, business_name, body, client_ip) VALUES ($1, $2, $3, $4) RETURNING id, status, submitted_at`,
+        [dto.prefectureCode, dto.business.name, JSON.stringify({ business: dto.business, contact: dto.contact, facilities: dto.facilities }), clientIp],
+      );
+      await this.notifications.enqueue(m, {
+        event: 'prtr.registration.submitted',
+        key: `prtr.registration.submitted:${row.id}`,
+        recipients: await officerEmails(m, { prefectureCode: dto.prefectureCode }),
+        payload: { registrationId: row.id, businessName: dto.business.name, facilityCount: dto.facilities.length },
+        subjectType: 'prtr_registration',
+        subjectId: row.id,
+      });
+      return { id: row.id, status: row.status, submittedAt: row.submitted_at };
+    });
   }
 
   async list(actor: Actor, query: RegistrationListQuery): Promise<Page<Record<string, unknown>>> {
@@ -249,7 +260,13 @@ export class FilersService {
         return await this.db.transaction((m) =>
           this.logins.insert(
             m,
-            { loginId, role: dto.role, displayName: dto.displayName, ...(local ? { prtrPrefectureCode: scope } : { prtrMinisterCode: scope }) },
+            {
+              loginId,
+              role: dto.role,
+              displayName: dto.displayName,
+              contactEmail: dto.email,
+              ...(local ? { prtrPrefectureCode: scope } : { prtrMinisterCode: scope }),
+            },
             prepared,
           ),
         );

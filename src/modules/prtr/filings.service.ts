@@ -16,6 +16,16 @@ import { MasterDataService, type MasterView } from './master/master-data.service
 import { hasBlocking, sortSheets, validateFiling } from './rules/validation';
 import { amendmentCutoffDate, amendmentsOpen, filingWindow, filingYearOf, parseElectronicDeadlines, windowStatus } from './rules/window';
 
+/** The notice addresses of the active officers of a prefecture or a minister. */
+export async function officerEmails(m: EntityManager, scope: { prefectureCode: string } | { ministerCode: string }): Promise<string[]> {
+  const [column, value] = 'prefectureCode' in scope ? ['prtr_prefecture_code', scope.prefectureCode] : ['prtr_minister_code', scope.ministerCode];
+  const rows: { contact_email: string }[] = await m.query(
+    `SELECT contact_email FROM logins WHERE ${column} = $1 AND status = 'active' AND contact_email IS NOT NULL ORDER BY login_id`,
+    [value],
+  );
+  return rows.map((r) => r.contact_email);
+}
+
 /** Versions that count as "the" filing of a facility and year. */
 export const CURRENT_STATUSES: FilingStatus[] = ['filed', 'local_accepted', 'ministry_accepted'];
 
@@ -268,6 +278,7 @@ export class FilingsService {
     filing.late = late;
     await m.save(filing);
     await this.notify(m, filing, 'prtr.filing.filed', { filedAt: now.toISOString(), late: filing.late });
+    await this.notify(m, filing, 'prtr.filing.received', { late: filing.late }, 'local');
     requestContext.noteChange({ status: 'draft' }, { status: 'filed', referenceNumber: reference, late: filing.late });
   }
 
@@ -349,20 +360,28 @@ export class FilingsService {
       filing[step.by] = actor.id;
       await m.save(filing);
       await this.notify(m, filing, `prtr.filing.${step.to}`, { acceptedAt: now.toISOString() });
+      if (stage === 'local') await this.notify(m, filing, 'prtr.filing.ready_for_ministry', {}, 'ministry');
       requestContext.noteChange({ status: step.from }, { status: step.to });
     });
     return this.view(actor, id);
   }
 
-  /** Queues a notice to the filer's contact person about a filing. */
-  async notify(m: EntityManager, filing: PrtrFiling, event: string, extra: Record<string, unknown>) {
+  /**
+   * Queues a notice about a filing: to the filer's contact person, or to the officers of the
+   * filing's prefecture (`local`) or of its minister (`ministry`).
+   */
+  async notify(m: EntityManager, filing: PrtrFiling, event: string, extra: Record<string, unknown>, to: 'filer' | 'local' | 'ministry' = 'filer') {
     const business = await m.getRepository(PrtrBusiness).findOneByOrFail({ id: filing.businessId });
     const facility = await m.getRepository(PrtrFacility).findOneByOrFail({ id: filing.facilityId });
     const prefectureName = await this.master.prefectureName(filing.prefectureCode, m);
+    const recipients =
+      to === 'filer'
+        ? [business.contactEmail]
+        : await officerEmails(m, to === 'local' ? { prefectureCode: filing.prefectureCode } : { ministerCode: filing.ministerCode! });
     await this.notifications.enqueue(m, {
       event,
       key: `${event}:${filing.id}:${String(extra.key ?? '')}`,
-      recipients: [business.contactEmail],
+      recipients,
       payload: {
         businessName: business.name,
         contactName: business.contactName,

@@ -5,7 +5,7 @@ import type { Actor } from '../../core/auth/roles';
 import { APP_CONFIG, type RuntimeConfig } from '../../core/config/runtime-config';
 import { DomainError } from '../../core/errors/domain-error';
 import { requestContext } from '../../core/logging/request-context';
-import type { InquiryAnswerDto } from './dto/prtr.dto';
+import type { InquiryAnswerDto, InquiryCloseDto } from './dto/prtr.dto';
 import { PrtrFiling, PrtrInquiry } from './entities/index';
 import { CURRENT_STATUSES, FilingsService } from './filings.service';
 import { amendmentCutoffDate, amendmentsOpen, filingYearOf } from './rules/window';
@@ -84,24 +84,35 @@ export class InquiriesService {
       inquiry.answeredBy = actor.id;
       inquiry.answeredAt = this.filings.clock.now();
       await m.save(inquiry);
-      await this.filings.notify(m, filing, 'prtr.inquiry.answered', {
-        key: inquiry.id,
-        answerType: dto.type,
-        answerLabel: ANSWER_LABELS[dto.type],
-        answerText: text || null,
-      });
+      await this.filings.notify(
+        m,
+        filing,
+        'prtr.inquiry.answered',
+        { key: inquiry.id, answerType: dto.type, answerLabel: ANSWER_LABELS[dto.type], answerText: text || null },
+        'local',
+      );
       requestContext.noteChange({ status: 'open' }, { status: 'answered', answerType: dto.type, amendmentFilingId: amendmentId });
       return this.view(inquiry);
     });
   }
 
-  /** The local government closes an answered inquiry; for a withdrawal request this withdraws the filing. */
-  async close(actor: Actor, id: string) {
+  /**
+   * The local government closes an answered inquiry. A withdrawal request is confirmed (the filing is
+   * withdrawn) or declined (it stands); any other answer is simply accepted.
+   */
+  async close(actor: Actor, id: string, dto: InquiryCloseDto) {
     return this.db.transaction(async (m) => {
       if (actor.role !== 'prtr_local_gov') throw new DomainError('PRTR_INQUIRY_NOT_FOUND');
       const { inquiry, filing } = await this.visible(actor, id, m, true);
       if (inquiry.status !== 'answered') throw new DomainError('PRTR_INVALID_STATUS', { status: inquiry.status, expected: 'answered' });
-      const withdrawn = inquiry.answerType === 'withdrawal_request';
+      const isWithdrawal = inquiry.answerType === 'withdrawal_request';
+      if (isWithdrawal && !dto.withdrawal) {
+        throw new DomainError('VALIDATION_FAILED', { fields: [{ field: 'withdrawal', problems: ['取下げ願いには confirm または decline を指定してください (confirm or decline the withdrawal request)'] }] });
+      }
+      if (!isWithdrawal && dto.withdrawal) throw new DomainError('PRTR_NOT_A_WITHDRAWAL_REQUEST', { answerType: inquiry.answerType });
+      const withdrawn = isWithdrawal && dto.withdrawal === 'confirm';
+      inquiry.decision = !isWithdrawal ? 'accepted' : withdrawn ? 'withdrawal_confirmed' : 'withdrawal_declined';
+      inquiry.decisionNote = dto.note?.trim() || null;
       if (withdrawn) {
         if (!CURRENT_STATUSES.includes(filing.status)) throw new DomainError('PRTR_INVALID_STATUS', { status: filing.status });
         await m.update(PrtrFiling, { id: filing.id }, { status: 'withdrawn', closedAt: this.filings.clock.now() });
@@ -112,8 +123,8 @@ export class InquiriesService {
       inquiry.closedAt = this.filings.clock.now();
       inquiry.closedBy = actor.id;
       await m.save(inquiry);
-      await this.filings.notify(m, filing, 'prtr.inquiry.closed', { key: inquiry.id, withdrawn });
-      requestContext.noteChange({ status: 'answered' }, { status: 'closed', filingWithdrawn: withdrawn });
+      await this.filings.notify(m, filing, 'prtr.inquiry.closed', { key: inquiry.id, withdrawn, decision: inquiry.decision, note: inquiry.decisionNote });
+      requestContext.noteChange({ status: 'answered' }, { status: 'closed', decision: inquiry.decision });
       return this.view(inquiry);
     });
   }
@@ -130,6 +141,8 @@ export class InquiriesService {
       amendmentFilingId: i.amendmentFilingId,
       answeredAt: i.answeredAt,
       closedAt: i.closedAt,
+      decision: i.decision,
+      decisionNote: i.decisionNote,
     };
   }
 }

@@ -79,6 +79,11 @@ export const PrtrErrors = defineErrors({
     ja: 'この電子証明書は無効か、ログイン中の利用者のものではありません。',
     en: 'This client certificate is not valid or does not belong to the logged-in user.',
   },
+  PRTR_CA_EXPIRING: {
+    status: 503,
+    ja: '証明書発行局（CA）の有効期限が近いため証明書を発行できません。運用者に連絡してください。',
+    en: 'The certificate authority is about to expire; no certificate can be issued. Contact the operator.',
+  },
   CERTIFICATE_LINK_INVALID: {
     status: 404,
     ja: '証明書のダウンロードリンクが無効です。',

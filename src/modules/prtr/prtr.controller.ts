@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req, 
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBearerAuth, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { CurrentActor, Permit, Public } from '../../core/auth/permissions';
+import { CurrentActor, Permit, PermitDuringPasswordChange, Public } from '../../core/auth/permissions';
 import type { Actor } from '../../core/auth/roles';
 import { DomainError } from '../../core/errors/domain-error';
 import { sendDownload, XLSX_MEDIA_TYPE } from '../../core/http/files';
@@ -16,6 +16,7 @@ import {
   FilingContentDto,
   FilingListQuery,
   InquiryAnswerDto,
+  InquiryCloseDto,
   InquiryDto,
   OfficerDto,
   PrtrRegistrationDto,
@@ -84,10 +85,11 @@ export class PrtrPublicController {
   }
 
   @Get('certificate-downloads/:token')
-  @Public()
-  @ApiOperation({ summary: 'The client certificate as PKCS#12, once, within 90 days of issue' })
-  async download(@Param('token') token: string, @Res() res: Response) {
-    const { fileName, p12 } = await this.certificates.download(token);
+  @PermitDuringPasswordChange('prtr_filer')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'The client certificate as PKCS#12: by its filer (logged in with the password), once, within 90 days of issue' })
+  async download(@Param('token') token: string, @CurrentActor() actor: Actor, @Res() res: Response) {
+    const { fileName, p12 } = await this.certificates.download(actor, token);
     sendDownload(res, p12, 'application/x-pkcs12', fileName, { 'Cache-Control': 'no-store' });
   }
 }
@@ -170,9 +172,9 @@ export class PrtrOfficersController {
   @Post('inquiries/:id/close')
   @HttpCode(200)
   @Permit('prtr_local_gov')
-  @ApiOperation({ summary: 'Close an answered inquiry (confirms a withdrawal request: the filing is withdrawn)' })
-  close(@UuidParam('id', 'PRTR_INQUIRY_NOT_FOUND') id: string, @CurrentActor() actor: Actor) {
-    return this.inquiries.close(actor, id);
+  @ApiOperation({ summary: 'Close an answered inquiry; a withdrawal request is confirmed (filing withdrawn) or declined: {withdrawal: "confirm"|"decline", note}' })
+  close(@UuidParam('id', 'PRTR_INQUIRY_NOT_FOUND') id: string, @Body() body: InquiryCloseDto, @CurrentActor() actor: Actor) {
+    return this.inquiries.close(actor, id, body);
   }
 
   @Get('exports/public.csv')

@@ -89,6 +89,10 @@ export class Login {
   @Column({ name: 'trading_participant_id', type: 'uuid', nullable: true })
   tradingParticipantId: string | null;
 
+  /** Where a PRTR officer's notices go (filers' notices go to their business's contact person). */
+  @Column({ name: 'contact_email', type: 'varchar', length: 254, nullable: true })
+  contactEmail: string | null;
+
   /** PRTR filer: the business it files for. */
   @ManyToOne('PrtrBusiness', { nullable: true, onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'prtr_business_id', foreignKeyConstraintName: 'fk_logins_prtr_business' })

@@ -102,6 +102,9 @@ export class OfficerDto {
 
   @Text(200, '東京都環境局 化学物質対策課') displayName: string;
 
+  /** Where this office's notices go (new pre-registrations and filings, answers to its inquiries). */
+  @Email() email: string;
+
   @ApiPropertyOptional({ example: '13', description: 'required for prtr_local_gov' })
   @IsOptional()
   @Matches(PREFECTURE, { message: '$property は都道府県コード(01〜47)です (prefecture code 01-47)' })
@@ -306,6 +309,19 @@ export class InquiryAnswerDto {
   @ValidateNested()
   @Type(() => FilingContentDto)
   filing?: FilingContentDto;
+}
+
+export class InquiryCloseDto {
+  @ApiPropertyOptional({ enum: ['confirm', 'decline'], description: 'required when the answer is a withdrawal request' })
+  @IsOptional()
+  @IsIn(['confirm', 'decline'])
+  withdrawal?: 'confirm' | 'decline';
+
+  @ApiPropertyOptional({ maxLength: 2000, description: 'a note to the filer (e.g. why a withdrawal is declined)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  note?: string;
 }
 
 export class SubstanceListQuery {

@@ -185,6 +185,10 @@ export type InquiryAnswer = (typeof INQUIRY_ANSWERS)[number];
 @Check('ck_prtr_inquiries_status', `"status" IN ('open','answered','closed')`)
 @Check('ck_prtr_inquiries_answer_type', `"answer_type" IS NULL OR "answer_type" IN ('no_change','amendment','withdrawal_request')`)
 @Check('ck_prtr_inquiries_answered', `("status" = 'open') = ("answered_at" IS NULL) AND ("answered_at" IS NULL) = ("answer_type" IS NULL)`)
+@Check(
+  'ck_prtr_inquiries_decision',
+  `("status" = 'closed') = ("decision" IS NOT NULL) AND ("decision" IS NULL OR "decision" IN ('accepted','withdrawal_confirmed','withdrawal_declined')) AND (("answer_type" = 'withdrawal_request') OR "decision" IS NULL OR "decision" = 'accepted')`,
+)
 @Check('ck_prtr_inquiries_amendment', `("answer_type" = 'amendment') = ("amendment_filing_id" IS NOT NULL)`)
 export class PrtrInquiry {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_prtr_inquiries' })
@@ -235,6 +239,13 @@ export class PrtrInquiry {
 
   @Column({ name: 'closed_by', type: 'uuid', nullable: true })
   closedBy: string | null;
+
+  /** How the local government closed it: the answer accepted, or a withdrawal request confirmed or declined. */
+  @Column({ type: 'varchar', length: 24, nullable: true })
+  decision: 'accepted' | 'withdrawal_confirmed' | 'withdrawal_declined' | null;
+
+  @Column({ name: 'decision_note', type: 'varchar', length: 2000, nullable: true })
+  decisionNote: string | null;
 }
 
 /** 整理番号 counters: one sequence per prefecture and fiscal year. */
