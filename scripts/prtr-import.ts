@@ -27,6 +27,12 @@ const readJson = (file: string) => {
 };
 
 void withDatabase(async (db) => {
+  // the embedded database migrates itself at every start; do the same here so a fresh data folder works
+  if (!process.env.DATABASE_URL) await db.runMigrations({ transaction: 'each' });
+  else if (await db.showMigrations()) {
+    console.error('the database has pending migrations: run `npm run migration:run` first');
+    return 69;
+  }
   try {
     const summary = await importMasterData(db, {
       substances: values.substances ? readJson(values.substances) : undefined,
