@@ -18,6 +18,7 @@ describe('PRTR filing (e2e)', () => {
   let tokyoEmail: string;
   let metiEmail: string;
   let osaka: string; // 大阪府's officer
+  let osakaEmail: string;
   let meti: string;
   let maff: string;
   let filer: Filer;
@@ -30,7 +31,7 @@ describe('PRTR filing (e2e)', () => {
     t = await createTestApp({ PRTR_ELECTRONIC_DEADLINES: '2026:07-31' });
     sec = await secretariatToken(t);
     ({ token: tokyo, email: tokyoEmail } = await officer(t, sec, { prefectureCode: '13' }));
-    osaka = (await officer(t, sec, { prefectureCode: '27' })).token;
+    ({ token: osaka, email: osakaEmail } = await officer(t, sec, { prefectureCode: '27' }));
     meti = (await officer(t, sec, { ministerCode: 'METI' }).catch(() => null))?.token ?? '';
   });
   afterAll(() => t.close());
@@ -94,6 +95,9 @@ describe('PRTR filing (e2e)', () => {
     const [mail] = await t.app.get(DataSource).query(`SELECT body FROM notifications WHERE event = 'prtr.registration.approved' AND $1 = ANY(recipients)`, [filer.email]);
     expect(mail.body).toContain(cert.downloadUrl);
     expect(mail.body).not.toContain(cert.importPassword);
+    // the CA's private key is stored encrypted
+    const [ca] = await t.app.get(DataSource).query(`SELECT key_pem FROM prtr_certificate_authority`);
+    expect(ca.key_pem).toContain('-----BEGIN ENCRYPTED PRIVATE KEY-----');
   });
 
   let filingId: string;
@@ -183,8 +187,15 @@ describe('PRTR filing (e2e)', () => {
     const imported = await t.http().post('/api/v1/prtr/filings/import').set(auth(filer.token)).attach('file', file.body as never, 'filing.json').expect(201);
     expect(imported.body).toMatchObject({ status: 'draft', version: 2, amendsFilingId: filingId, amendsReferenceNumber: '13-2025-000001' });
     await t.http().delete(`/api/v1/prtr/filings/${imported.body.id}`).set(auth(filer.token)).expect(204);
+    const reimported = await t.http().post('/api/v1/prtr/filings/import').set(auth(filer.token)).attach('file', file.body as never, 'filing.json').expect(201);
     const wrongId = await t.http().post('/api/v1/prtr/filings/import').set(auth(filer.token)).field('facilityId', '-'.repeat(36)).attach('file', file.body as never, 'filing.json');
     expect([wrongId.status, wrongId.body.code]).toEqual([404, 'PRTR_FACILITY_NOT_FOUND']);
+    // an amendment replaces even a ministry-accepted filing (until the cut-off); the old version keeps its dates
+    const amended = await t.http().post(`/api/v1/prtr/filings/${reimported.body.id}/submit`).set(auth(filer.token)).expect(200);
+    expect(amended.body).toMatchObject({ status: 'filed', referenceNumber: '13-2025-000001-V2' });
+    const replaced = await t.http().get(`/api/v1/prtr/filings/${filingId}`).set(auth(meti)).expect(200);
+    expect(replaced.body.status).toBe('superseded');
+    expect(replaced.body.ministryAcceptedAt).toBeTruthy();
     const broken = await t.http().post('/api/v1/prtr/filings/import').set(auth(filer.token)).attach('file', Buffer.from('{"format":"x"}'), 'bad.json');
     expect([broken.status, broken.body.code]).toEqual([422, 'PRTR_FILE_INVALID']);
   });
@@ -292,5 +303,7 @@ describe('PRTR filing (e2e)', () => {
     );
     expect(events(tokyoEmail)).toEqual(['prtr.filing.received', 'prtr.inquiry.answered', 'prtr.registration.submitted']);
     expect(events(metiEmail)).toEqual(['prtr.filing.ready_for_ministry']);
+    // Osaka's officers hear only of Osaka's pre-registration, nothing of Tokyo's
+    expect(events(osakaEmail)).toEqual(['prtr.registration.submitted']);
   });
 });

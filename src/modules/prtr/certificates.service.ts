@@ -45,23 +45,38 @@ export class CertificatesService {
    */
   async authority(m: EntityManager = this.db.manager): Promise<CaMaterial> {
     const [row] = await m.query(`SELECT cert_pem, key_pem FROM prtr_certificate_authority WHERE id = 1`);
-    if (row) return { certPem: row.cert_pem, keyPem: this.openKey(row.key_pem) };
+    if (row) return { certPem: row.cert_pem, keyPem: await this.openKey(m, row.key_pem) };
     const ca = createCertificateAuthority({ commonName: 'PRTR Registry Client CA', organization: 'PRTR届出システム', validityYears: CA_VALIDITY_YEARS });
-    const sealed = createPrivateKey(ca.keyPem).export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: this.passphrase() });
     await m.query(
       `INSERT INTO prtr_certificate_authority (id, cert_pem, key_pem) VALUES (1, $1, $2) ON CONFLICT (id) DO NOTHING`,
-      [ca.certPem, sealed],
+      [ca.certPem, this.seal(ca.keyPem)],
     );
     const [stored] = await m.query(`SELECT cert_pem, key_pem FROM prtr_certificate_authority WHERE id = 1`);
-    return { certPem: stored.cert_pem, keyPem: this.openKey(stored.key_pem) };
+    return { certPem: stored.cert_pem, keyPem: await this.openKey(m, stored.key_pem) };
   }
 
-  private passphrase(): string {
-    return this.config.env.PRTR_CA_KEY_PASSPHRASE ?? this.config.jwtSecret;
+  private seal(keyPem: string): string {
+    const passphrase = this.config.env.PRTR_CA_KEY_PASSPHRASE ?? this.config.jwtSecret;
+    return createPrivateKey(keyPem).export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase }).toString();
   }
 
-  private openKey(sealed: string): string {
-    return createPrivateKey({ key: sealed, format: 'pem', passphrase: this.passphrase() }).export({ type: 'pkcs8', format: 'pem' }).toString();
+  /**
+   * Opens the stored key with PRTR_CA_KEY_PASSPHRASE, else the JWT secret (the default), else as an
+   * unencrypted PEM (older rows); a key not sealed under the current setting is sealed again.
+   */
+  private async openKey(m: EntityManager, stored: string): Promise<string> {
+    const candidates = [this.config.env.PRTR_CA_KEY_PASSPHRASE, this.config.jwtSecret].filter((p): p is string => Boolean(p));
+    const encrypted = stored.includes('ENCRYPTED PRIVATE KEY');
+    for (const [i, passphrase] of (encrypted ? candidates : ['']).entries()) {
+      try {
+        const pem = createPrivateKey(encrypted ? { key: stored, format: 'pem', passphrase } : stored).export({ type: 'pkcs8', format: 'pem' }).toString();
+        if (!encrypted || i > 0) await m.query(`UPDATE prtr_certificate_authority SET key_pem = $1 WHERE id = 1`, [this.seal(pem)]);
+        return pem;
+      } catch {
+        // the next candidate
+      }
+    }
+    throw new DomainError('PRTR_CA_KEY_UNREADABLE');
   }
 
   /** Issues a certificate to a filer login, revoking its current one (reissue), inside the caller's transaction. */

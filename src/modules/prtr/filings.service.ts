@@ -465,7 +465,8 @@ export class FilingsService {
     const group = (tier: ValidationIssue['tier']) => f.issues.filter((i) => i.tier === tier);
     const inquiries = await this.db.query(
       `SELECT id, status, message, raised_at AS "raisedAt", answer_type AS "answerType", answer_text AS "answerText",
-              amendment_filing_id AS "amendmentFilingId", answered_at AS "answeredAt", closed_at AS "closedAt"
+              amendment_filing_id AS "amendmentFilingId", answered_at AS "answeredAt", closed_at AS "closedAt",
+              decision, decision_note AS "decisionNote"
          FROM prtr_inquiries WHERE filing_id = $1 ORDER BY raised_at`,
       [f.id],
     );

@@ -84,6 +84,11 @@ export const PrtrErrors = defineErrors({
     ja: '証明書発行局（CA）の有効期限が近いため証明書を発行できません。運用者に連絡してください。',
     en: 'The certificate authority is about to expire; no certificate can be issued. Contact the operator.',
   },
+  PRTR_CA_KEY_UNREADABLE: {
+    status: 503,
+    ja: '証明書発行局（CA）の秘密鍵を復号できません。PRTR_CA_KEY_PASSPHRASE の設定を運用者が確認してください。',
+    en: "The certificate authority's private key cannot be decrypted; the operator must check PRTR_CA_KEY_PASSPHRASE.",
+  },
   CERTIFICATE_LINK_INVALID: {
     status: 404,
     ja: '証明書のダウンロードリンクが無効です。',

@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { INestApplication } from '@nestjs/common';
@@ -19,6 +20,9 @@ export async function createTlsServer(app: INestApplication, env: Env): Promise<
   }
   const own = env.TLS_CERT_FILE
     ? { certPem: readFileSync(env.TLS_CERT_FILE, 'utf8'), keyPem: readFileSync(env.TLS_KEY_FILE!, 'utf8') }
-    : issueServerCertificate(ca, env.TLS_HOSTNAMES.split(',').filter(Boolean));
+    : issueServerCertificate(ca, env.TLS_HOSTNAMES.split(',').filter(Boolean), {
+        // never beyond the CA (397 days otherwise)
+        validityDays: Math.min(397, Math.floor((Date.parse(new X509Certificate(ca.certPem).validTo) - Date.now()) / 86_400_000) - 1),
+      });
   return createServer(httpsServerOptions({ ...own, caCertPem: ca.certPem }), app.getHttpAdapter().getInstance());
 }

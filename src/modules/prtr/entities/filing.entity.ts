@@ -25,7 +25,7 @@ export type FilingStatus = (typeof FILING_STATUSES)[number];
 @Check('ck_prtr_filings_reference', `("status" = 'draft') = ("reference_number" IS NULL)`)
 @Check('ck_prtr_filings_filed', `("status" = 'draft') = ("filed_at" IS NULL)`)
 @Check('ck_prtr_filings_local', `("status" IN ('local_accepted','ministry_accepted')) <= ("local_accepted_at" IS NOT NULL)`)
-@Check('ck_prtr_filings_ministry', `("status" = 'ministry_accepted') = ("ministry_accepted_at" IS NOT NULL)`)
+@Check('ck_prtr_filings_ministry', `("status" = 'ministry_accepted') <= ("ministry_accepted_at" IS NOT NULL)`)
 @Check('ck_prtr_filings_version', `"version" >= 1 AND ("version" = 1) = ("amends_filing_id" IS NULL)`)
 @Check('ck_prtr_filings_fiscal_year', `"fiscal_year" BETWEEN 2000 AND 2100`)
 export class PrtrFiling {
@@ -187,7 +187,7 @@ export type InquiryAnswer = (typeof INQUIRY_ANSWERS)[number];
 @Check('ck_prtr_inquiries_answered', `("status" = 'open') = ("answered_at" IS NULL) AND ("answered_at" IS NULL) = ("answer_type" IS NULL)`)
 @Check(
   'ck_prtr_inquiries_decision',
-  `("status" = 'closed') = ("decision" IS NOT NULL) AND ("decision" IS NULL OR "decision" IN ('accepted','withdrawal_confirmed','withdrawal_declined')) AND (("answer_type" = 'withdrawal_request') OR "decision" IS NULL OR "decision" = 'accepted')`,
+  `("status" = 'closed') = ("decision" IS NOT NULL) AND ("decision" IS NULL OR "decision" IN ('accepted','withdrawal_confirmed','withdrawal_declined')) AND ("decision" IS NULL OR ("answer_type" = 'withdrawal_request') = ("decision" <> 'accepted'))`,
 )
 @Check('ck_prtr_inquiries_amendment', `("answer_type" = 'amendment') = ("amendment_filing_id" IS NOT NULL)`)
 export class PrtrInquiry {
