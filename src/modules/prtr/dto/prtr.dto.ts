@@ -38,6 +38,17 @@ const Nested = (cls: () => new () => object, description?: string) => [
 function applyAll(decorators: PropertyDecorator[]): PropertyDecorator {
   return (target, key) => decorators.forEach((d) => d(target, key));
 }
+/** An array of nested objects of one class, with its size bounds (validated element by element). */
+const NestedArray = (cls: () => new () => object, min: number, max: number, optional = false) =>
+  applyAll([
+    optional ? ApiPropertyOptional({ type: () => [cls()], maxItems: max }) : ApiProperty({ type: () => [cls()], minItems: min, maxItems: max }),
+    ...(optional ? [IsOptional()] : []),
+    IsArray(),
+    ...(min > 0 ? [ArrayMinSize(min)] : []),
+    ArrayMaxSize(max),
+    ValidateNested({ each: true }),
+    Type(cls),
+  ]);
 
 // ---- pre-registration ----------------------------------------------------------------------
 
@@ -75,12 +86,7 @@ export class PrtrRegistrationDto {
   @applyAll(Nested(() => PrtrBusinessDto)) business: PrtrBusinessDto;
   @applyAll(Nested(() => PrtrContactDto)) contact: PrtrContactDto;
 
-  @ApiProperty({ type: [PrtrFacilityDto], minItems: 1, maxItems: 200 })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(200)
-  @ValidateNested({ each: true })
-  @Type(() => PrtrFacilityDto)
+  @NestedArray(() => PrtrFacilityDto, 1, 200)
   facilities: PrtrFacilityDto[];
 }
 
@@ -136,12 +142,7 @@ export class EligibilityFacilityDto {
   @IsIn(SPECIAL_FACILITIES as unknown as string[], { each: true })
   specialFacilities?: SpecialFacility[];
 
-  @ApiPropertyOptional({ type: [EligibilitySubstanceDto], maxItems: 600 })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(600)
-  @ValidateNested({ each: true })
-  @Type(() => EligibilitySubstanceDto)
+  @NestedArray(() => EligibilitySubstanceDto, 0, 600, true)
   substances?: EligibilitySubstanceDto[];
 }
 
@@ -157,12 +158,7 @@ export class EligibilityDto {
   @Max(10_000_000)
   employees: number;
 
-  @ApiProperty({ type: [EligibilityFacilityDto], minItems: 1, maxItems: 500 })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(500)
-  @ValidateNested({ each: true })
-  @Type(() => EligibilityFacilityDto)
+  @NestedArray(() => EligibilityFacilityDto, 1, 500)
   facilities: EligibilityFacilityDto[];
 
   @ApiPropertyOptional({ example: 2025, description: 'fiscal year whose substance list applies (default: the latest imported)' })
@@ -256,11 +252,7 @@ export class FilingSheetDto {
 export class FilingContentDto {
   @applyAll(Nested(() => FilingMainFormDto)) mainForm: FilingMainFormDto;
 
-  @ApiProperty({ type: [FilingSheetDto], maxItems: 600 })
-  @IsArray()
-  @ArrayMaxSize(600)
-  @ValidateNested({ each: true })
-  @Type(() => FilingSheetDto)
+  @NestedArray(() => FilingSheetDto, 0, 600)
   sheets: FilingSheetDto[];
 }
 
