@@ -46,8 +46,10 @@ export class InquiriesService {
     try {
       const filing = await this.filings.visible(actor, inquiry.filingId, m, lock);
       return { inquiry, filing };
-    } catch {
-      throw new DomainError('PRTR_INQUIRY_NOT_FOUND');
+    } catch (error) {
+      // the filing out of the actor's sight: the inquiry is not there either (other errors pass through)
+      if (error instanceof DomainError && error.code === 'PRTR_FILING_NOT_FOUND') throw new DomainError('PRTR_INQUIRY_NOT_FOUND');
+      throw error;
     }
   }
 
