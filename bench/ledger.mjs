@@ -5,10 +5,13 @@
 //   (b) uncontended transfers/s over HTTP, CLIENTS concurrent clients, each from its own account
 //   (c) transfers/s all from one hot account
 //   (d) idempotent replays/s (same key, same body)
-// with p50/p99 latency, then `ledger:verify`. Seeds ≥ 10,000 accounts. Needs a build (npm run build).
+// with p50/p99 latency and CPU per request (registry, PostgreSQL, load generator), then
+// `ledger:verify`. Seeds ≥ 10,000 accounts and a history of transfers. Needs a build (npm run build).
+// BENCH_DIAG=1 also prints PostgreSQL's time per PL/pgSQL function and its sequential scans.
 import { execFileSync, spawn } from 'node:child_process';
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -19,6 +22,8 @@ const SERVER = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 32);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 10000);
+const HISTORY = Number(process.env.BENCH_HISTORY ?? 10000);
+const DIAG = process.env.BENCH_DIAG === '1';
 const PGBENCH = process.env.PGBENCH ?? 'pgbench';
 const suffix = `${process.pid}_${randomBytes(2).toString('hex')}`;
 const log = (m) => process.stderr.write(`[bench] ${m}\n`);
@@ -68,6 +73,30 @@ function post(base, path, headers, body) {
     req.end(payload);
   });
 }
+
+// CPU time (ms) used so far by the registry process, by the PostgreSQL backends serving the bench
+// database (the bench's own connection excluded) and by this load generator: per-request CPU
+// shows which of the three a phase spends its time in.
+function procCpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS; // utime + stime
+  } catch {
+    return 0; // gone (a backend that ended) or no /proc
+  }
+}
+const CLOCK_TICKS = Number((() => { try { return execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }); } catch { return '100'; } })());
+const seenBackends = new Map();
+async function cpuSnapshot(db, appPid, dbName) {
+  const { rows } = await db.query(`SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [dbName]);
+  let pg = 0;
+  for (const { pid } of rows) seenBackends.set(pid, { ms: procCpuMs(pid) });
+  for (const [, { ms }] of seenBackends) pg += ms;
+  const own = process.cpuUsage();
+  return { app: procCpuMs(appPid), pg, gen: (own.user + own.system) / 1000 };
+}
+const cpuPerRequest = (a, b, n) =>
+  `cpu/request: registry ${((b.app - a.app) / n).toFixed(2)} ms, postgres ${((b.pg - a.pg) / n).toFixed(2)} ms, load generator ${((b.gen - a.gen) / n).toFixed(2)} ms`;
 
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
@@ -124,12 +153,13 @@ async function main() {
 
   const name = `asset_bench_ledger_${suffix}`;
   await admin(`CREATE DATABASE ${name}`);
+  if (DIAG) await admin(`ALTER DATABASE ${name} SET track_functions = 'pl'`); // PL/pgSQL time per function
   const url = dbUrl(name);
   const app = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), 'dist/src/main.js'], {
     env: {
       PATH: process.env.PATH, NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', DATABASE_URL: url, MIGRATIONS_RUN: 'true',
       JWT_SECRET: randomBytes(32).toString('hex'), LOG_LEVEL: 'warn', DATABASE_POOL_SIZE: process.env.BENCH_POOL ?? String(Math.min(CLIENTS, 40)),
-      BOOTSTRAP_SECRETARIAT_LOGIN_ID: 'bench-sec', BOOTSTRAP_SECRETARIAT_PASSWORD: 'Bench-Secretariat-1',
+       BOOTSTRAP_SECRETARIAT_LOGIN_ID: 'bench-sec', BOOTSTRAP_SECRETARIAT_PASSWORD: 'Bench-Secretariat-1',
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -189,6 +219,20 @@ async function main() {
       const r = (await db.query(`SELECT ledger_post('correction', 'AST-1', $1, 1000000000, $2, NULL, NULL, true, NULL, NULL, NULL, 'bench funding') AS r`, [f.account_number, secId])).rows[0].r;
       if (!r.ok) throw new Error(JSON.stringify(r));
     }
+    // A registry in use has a history: without one the planner, having analysed near-empty
+    // journal tables, would keep plans fit for empty tables while they grow during the run.
+    log(`seeding a history of ${HISTORY} transfers…`);
+    for (let done = 0; done < HISTORY; done += 500) {
+      await db.query(
+        `SELECT ledger_post_batch((SELECT jsonb_agg(jsonb_build_array('transfer', a.account_number, 'AST-' || (100001 + (g * 7919 + $2) % $3), '1',
+                  l.id, NULL, p.id, false, NULL, NULL, NULL, NULL))
+             FROM generate_series(1, 500) g
+             JOIN trading_participants p ON p.participant_number = 'B' || lpad((1 + g % $1)::text, 6, '0')
+             JOIN logins l ON l.trading_participant_id = p.id
+             JOIN accounts a ON a.trading_participant_id = p.id))`,
+        [sources, done, ACCOUNTS],
+      );
+    }
     const destinations = (await db.query(`SELECT account_number FROM accounts WHERE type = 'holding' ORDER BY account_number`)).rows.map((r) => r.account_number);
     await db.query('ANALYZE');
     const [{ n: accountCount }] = (await db.query(`SELECT count(*)::int n FROM accounts`)).rows;
@@ -208,15 +252,21 @@ async function main() {
     };
 
     log('(b) uncontended transfers…');
+    let cpu0 = await cpuSnapshot(db, app.pid, name);
     const uncontended = await load(base, (i) => ({
       token: tokens[i],
       body: { fromAccount: funded[i].account_number, toAccount: pick(funded[i].account_number), quantity: '1' },
     }));
-    log(`uncontended ${uncontended.tps.toFixed(0)}/s p50 ${uncontended.p50.toFixed(1)} ms p99 ${uncontended.p99.toFixed(1)} ms ${JSON.stringify(uncontended.codes)}`);
+    let cpu1 = await cpuSnapshot(db, app.pid, name);
+    uncontended.cpu = cpuPerRequest(cpu0, cpu1, uncontended.ok + uncontended.failed);
+    log(`uncontended ${uncontended.tps.toFixed(0)}/s p50 ${uncontended.p50.toFixed(1)} ms p99 ${uncontended.p99.toFixed(1)} ms ${JSON.stringify(uncontended.codes)}; ${uncontended.cpu}`);
 
     log('(c) hot-account transfers…');
+    cpu0 = await cpuSnapshot(db, app.pid, name);
     const hotRun = await load(base, () => ({ token: hot.token, body: { fromAccount: hot.account, toAccount: pick(hot.account), quantity: '1' } }));
-    log(`hot ${hotRun.tps.toFixed(0)}/s p50 ${hotRun.p50.toFixed(1)} ms p99 ${hotRun.p99.toFixed(1)} ms ${JSON.stringify(hotRun.codes)}`);
+    cpu1 = await cpuSnapshot(db, app.pid, name);
+    hotRun.cpu = cpuPerRequest(cpu0, cpu1, hotRun.ok + hotRun.failed);
+    log(`hot ${hotRun.tps.toFixed(0)}/s p50 ${hotRun.p50.toFixed(1)} ms p99 ${hotRun.p99.toFixed(1)} ms ${JSON.stringify(hotRun.codes)}; ${hotRun.cpu}`);
 
     log('(d) idempotent replays…');
     const keyed = [];
@@ -228,10 +278,23 @@ async function main() {
       keyed.push({ token: tokens[i], body, key });
     }
     const [{ n: txBefore }] = (await db.query(`SELECT count(*)::int n FROM ledger_transactions`)).rows;
+    cpu0 = await cpuSnapshot(db, app.pid, name);
     const replays = await load(base, (i) => keyed[i]);
+    cpu1 = await cpuSnapshot(db, app.pid, name);
+    replays.cpu = cpuPerRequest(cpu0, cpu1, replays.ok + replays.failed);
     const [{ n: txAfter }] = (await db.query(`SELECT count(*)::int n FROM ledger_transactions`)).rows;
     if (txAfter !== txBefore) throw new Error(`replays wrote ${txAfter - txBefore} transactions`);
-    log(`replays ${replays.tps.toFixed(0)}/s p50 ${replays.p50.toFixed(1)} ms p99 ${replays.p99.toFixed(1)} ms (no rows written)`);
+    log(`replays ${replays.tps.toFixed(0)}/s p50 ${replays.p50.toFixed(1)} ms p99 ${replays.p99.toFixed(1)} ms (no rows written); ${replays.cpu}`);
+    if (DIAG) {
+      // where PostgreSQL spent its time: per PL/pgSQL function, and the tables read by sequential scans
+      for (const q of [
+        `SELECT funcname, calls, round(total_time) AS total_ms, round(self_time) AS self_ms FROM pg_stat_user_functions ORDER BY total_time DESC`,
+        `SELECT relname, seq_scan, seq_tup_read, idx_scan, n_tup_ins, n_tup_upd, n_tup_hot_upd FROM pg_stat_user_tables
+          WHERE seq_tup_read > 0 ORDER BY seq_tup_read DESC LIMIT 10`,
+      ]) {
+        for (const row of (await db.query(q)).rows) log(JSON.stringify(row));
+      }
+    }
     await db.end();
 
     app.kill('SIGTERM');
@@ -248,9 +311,9 @@ async function main() {
 
     const f = (x, d = 1) => x.toFixed(d);
     console.log(`accounts=${accountCount} clients=${CLIENTS} seconds=${SECONDS}`);
-    console.log(`uncontended: ${f(uncontended.tps)} transfers/s, p50 ${f(uncontended.p50)} ms, p99 ${f(uncontended.p99)} ms, ok ${uncontended.ok}, refused ${uncontended.failed}`);
-    console.log(`hot account: ${f(hotRun.tps)} transfers/s, p50 ${f(hotRun.p50)} ms, p99 ${f(hotRun.p99)} ms, ok ${hotRun.ok}, refused ${hotRun.failed}`);
-    console.log(`replays:     ${f(replays.tps)} replays/s, p50 ${f(replays.p50)} ms, p99 ${f(replays.p99)} ms`);
+    console.log(`uncontended: ${f(uncontended.tps)} transfers/s, p50 ${f(uncontended.p50)} ms, p99 ${f(uncontended.p99)} ms, ok ${uncontended.ok}, refused ${uncontended.failed}; ${uncontended.cpu}`);
+    console.log(`hot account: ${f(hotRun.tps)} transfers/s, p50 ${f(hotRun.p50)} ms, p99 ${f(hotRun.p99)} ms, ok ${hotRun.ok}, refused ${hotRun.failed}; ${hotRun.cpu}`);
+    console.log(`replays:     ${f(replays.tps)} replays/s, p50 ${f(replays.p50)} ms, p99 ${f(replays.p99)} ms; ${replays.cpu}`);
     console.log(`pgbench tpcb-like: P=${f(P)} tps (scale ${CLIENTS}), H=${f(H)} tps (scale 1)`);
     console.log(
       `bench-ledger uncontended_tps=${f(uncontended.tps)} hot_tps=${f(hotRun.tps)} pgbench_P=${f(P)} pgbench_H=${f(H)} ` +

@@ -90,6 +90,31 @@ describe('the audit trail', () => {
     expect(decided.body.items[0].summary).toMatchObject({ before: { status: 'submitted', contact: { title: '環境部長' } }, after: { status: 'approved', contact: { title: '部長' } } });
   });
 
+  it('seals events into the chain as they are written; rows written unsealed are chained by the sealer after them', async () => {
+    await t.http().post('/api/v1/auth/login').send({ loginId: 'sealed-at-write', password: 'x' }).expect(401);
+    await settle(); // no audit.seal(): the write itself chains the event
+    const q = t.db.dataSource;
+    const [written] = await q.query(`SELECT seq::text, prev_hash, hash FROM audit_events WHERE login_id = 'sealed-at-write'`);
+    expect(written.hash).toMatch(/^[0-9a-f]{64}$/);
+    const [{ last_seq }] = await q.query(`SELECT last_seq::text FROM audit_chain`);
+    expect(written.seq).toBe(last_seq);
+    // a row written the old way (no hash) is chained by audit_seal() after the sealed ones
+    await q.query(`INSERT INTO audit_events (action, outcome, status, login_id) VALUES ('POST /legacy', 'ok', 200, 'legacy-row')`);
+    expect(await audit.seal()).toBe(1);
+    const [legacy] = await q.query(`SELECT seq::text, prev_hash FROM audit_events WHERE login_id = 'legacy-row'`);
+    expect(BigInt(legacy.seq)).toBe(BigInt(last_seq) + 1n);
+    expect(legacy.prev_hash).toBe(written.hash);
+    expect(await verifyAudit(q)).toMatchObject({ firstBroken: null, unsealed: 0 });
+    // several events in one call are chained in their order; anything but an array is refused
+    const [{ n }] = await q.query(`SELECT audit_append('[{"action": "POST /x", "outcome": "ok", "status": 200, "login_id": "batch-1"},
+                                                         {"action": "POST /x", "outcome": "ok", "status": 200, "login_id": "batch-2"}]'::jsonb) AS n`);
+    expect(n).toBe(2);
+    const pair = await q.query(`SELECT login_id, seq FROM audit_events WHERE login_id IN ('batch-1', 'batch-2') ORDER BY seq`);
+    expect(pair.map((r: { login_id: string }) => r.login_id)).toEqual(['batch-1', 'batch-2']);
+    await expect(q.query(`SELECT audit_append('{"action": "POST /x"}'::jsonb)`)).rejects.toThrow(/expects a JSON array/);
+    expect(await verifyAudit(q)).toMatchObject({ firstBroken: null, unsealed: 0 });
+  });
+
   it('is append-only and its chain verifies; an edited row is caught, by the function and by npm run audit:verify', async () => {
     await settle();
     await audit.seal();

@@ -125,6 +125,60 @@ describe('the ledger on PostgreSQL', () => {
     expect(await balanceOf(db.dataSource, b.account)).toBe(String(500 + 30 * 3 - 30 * 2));
   });
 
+  it('two registry processes posting crossing batches at once neither deadlock nor lose a unit', async () => {
+    // each LedgerService has its own group commit: two of them are two processes' batches racing
+    const other = new LedgerService(db.dataSource);
+    const accounts = await Promise.all(Array.from({ length: 6 }, () => fundedParticipant(1000)));
+    const results = await Promise.allSettled(
+      Array.from({ length: 240 }, (_, i) => {
+        const from = accounts[i % 6];
+        const to = accounts[(i + 1 + (i % 5)) % 6]; // 1…5 further along: never the source
+        return (i % 2 ? ledger : other).transfer(from.login, { fromAccount: from.account, toAccount: to.account, quantity: String(1 + (i % 5)) });
+      }),
+    );
+    expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+    const balances = await Promise.all(accounts.map((a) => balanceOf(db.dataSource, a.account)));
+    expect(balances.reduce((sum, b) => sum + Number(b), 0)).toBe(6000);
+  });
+
+  it('a batch with one broken posting still posts the others exactly once', async () => {
+    const p = await fundedParticipant(100);
+    const to = await seedParticipant(db.dataSource);
+    const before = await journalCounts(db.dataSource);
+    // 'x' is no number: ledger_post() raises, which aborts the whole batch in the database; the
+    // service then posts each on its own, and only the broken one fails
+    const results = await Promise.allSettled(
+      Array.from({ length: 12 }, (_, i) => ledger.transfer(p.login, { fromAccount: p.account, toAccount: to.account, quantity: i === 5 ? 'x' : '2' })),
+    );
+    const rejected = results.flatMap((r, i) => (r.status === 'rejected' ? [i] : []));
+    expect(rejected).toEqual([5]);
+    expect((results[5] as PromiseRejectedResult).reason).not.toBeInstanceOf(DomainError);
+    expect(await balanceOf(db.dataSource, p.account)).toBe(String(100 - 11 * 2));
+    expect(await balanceOf(db.dataSource, to.account)).toBe(String(11 * 2));
+    const after = await journalCounts(db.dataSource);
+    expect(after.transactions - before.transactions).toBe(11);
+  });
+
+  it('ledger_post_batch returns one result per posting, in order, refusals and replays included', async () => {
+    const p = await fundedParticipant(10);
+    const to = await seedParticipant(db.dataSource);
+    const args = (quantity: string, key: string | null, hash: string | null) =>
+      ['transfer', p.account, to.account, quantity, p.login.id, null, p.login.tradingParticipantId, false, key, hash, null, null];
+    const [{ r }] = await db.dataSource.query(`SELECT ledger_post_batch($1::jsonb) AS r`, [
+      JSON.stringify([args('4', 'b-1', 'h1'), args('100', null, null), args('4', 'b-1', 'h1'), args('4', 'b-1', 'h2'), args('6', null, null)]),
+    ]);
+    expect(r.map((x: { ok: boolean; code?: string; replayed?: boolean }) => [x.ok, x.code ?? null, x.replayed ?? false])).toEqual([
+      [true, null, false],
+      [false, 'INSUFFICIENT_BALANCE', false],
+      [true, null, true],
+      [false, 'IDEMPOTENCY_KEY_REUSED', false],
+      [true, null, false],
+    ]);
+    expect(r[2].transactionId).toBe(r[0].transactionId);
+    expect(await balanceOf(db.dataSource, p.account)).toBe('0');
+    await expect(db.dataSource.query(`SELECT ledger_post_batch('{"a": 1}'::jsonb)`)).rejects.toThrow(/expects a JSON array/);
+  });
+
   it('replays an Idempotency-Key: same body → original result and nothing written; other body → 409', async () => {
     const p = await fundedParticipant(100);
     const to = await seedParticipant(db.dataSource);

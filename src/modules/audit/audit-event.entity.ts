@@ -2,7 +2,8 @@ import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, Primary
 
 /**
  * The audit trail: every state-changing request, refused ones included. Append-only; sealed into
- * a hash chain by audit_seal() (seq = position in the chain), checked by `npm run audit:verify`.
+ * a hash chain as they are written by audit_append() (older unsealed rows by audit_seal(); seq =
+ * position in the chain), checked by `npm run audit:verify`.
  */
 @Entity('audit_events')
 @Index('ix_audit_events_at', ['at'])

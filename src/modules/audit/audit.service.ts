@@ -45,7 +45,7 @@ export interface AuditFilter {
 export class AuditService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Audit');
   private timer?: NodeJS.Timeout;
-  /** Events wait here at most FLUSH_MS, then go to the database in one multi-row insert. */
+  /** Events wait here at most FLUSH_MS, then go to the database in one statement, sealed. */
   private buffer: Partial<AuditEvent>[] = [];
   private flushTimer?: NodeJS.Timeout;
   private flushing: Promise<void> = Promise.resolve();
@@ -129,12 +129,12 @@ export class AuditService implements OnApplicationBootstrap, OnApplicationShutdo
     this.flushing = this.flushing.then(async () => {
       if (!batch.length) return;
       try {
-        await this.db.getRepository(AuditEvent).insert(batch as never);
+        await this.append(batch);
       } catch {
         // one bad event must not take the others with it: retry them one at a time
         for (const event of batch) {
           try {
-            await this.db.getRepository(AuditEvent).insert(event as never);
+            await this.append([event]);
           } catch (error) {
             this.logger.error({ msg: 'audit event not stored', action: event.action, requestId: event.requestId, error: (error as Error).message });
           }
@@ -142,6 +142,12 @@ export class AuditService implements OnApplicationBootstrap, OnApplicationShutdo
       }
     });
     return this.flushing;
+  }
+
+  /** Writes events already sealed into the chain: audit_append(), one statement (migrations/sql/audit.v2.ts). */
+  private async append(events: Partial<AuditEvent>[]): Promise<void> {
+    const rows = events.map((e) => Object.fromEntries(Object.entries(e).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v])));
+    await this.db.query(`SELECT audit_append($1::jsonb)`, [JSON.stringify(rows)]);
   }
 
   onApplicationBootstrap() {

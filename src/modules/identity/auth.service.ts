@@ -4,11 +4,30 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { Actor, ActorResolver, TokenClaims } from '../../core/auth/roles';
 import { APP_CONFIG, type RuntimeConfig } from '../../core/config/runtime-config';
+import { Batcher } from '../../core/database/batcher';
 import { DomainError } from '../../core/errors/domain-error';
 import type { LoginResponse } from './dto/login.dto';
 import { Login } from './entities/login.entity';
 import { LoginAttempt } from './entities/login-attempt.entity';
 import { verifyAgainstDummy, verifyPassword } from './passwords';
+
+const LOGIN_ROW_COLUMNS = `id, login_id, role, status, token_version, must_change_password, is_bootstrap,
+  target_holder_id, verifier_id, trading_participant_id, prtr_business_id, prtr_prefecture_code, prtr_minister_code`;
+interface LoginRow {
+  id: string;
+  login_id: string;
+  role: Actor['role'];
+  status: string;
+  token_version: number;
+  must_change_password: boolean;
+  is_bootstrap: boolean;
+  target_holder_id: string | null;
+  verifier_id: string | null;
+  trading_participant_id: string | null;
+  prtr_business_id: string | null;
+  prtr_prefecture_code: string | null;
+  prtr_minister_code: string | null;
+}
 
 export interface ClientInfo {
   ip: string | null;
@@ -66,28 +85,7 @@ export class AuthService implements ActorResolver {
 
   async resolve(claims: TokenClaims): Promise<Actor | null> {
     if (typeof claims?.sub !== 'string' || !/^[0-9a-f-]{36}$/.test(claims.sub)) return null;
-    // Runs on every authenticated request: one plain indexed query, no ORM hydration.
-    const rows: {
-      login_id: string;
-      role: Actor['role'];
-      status: string;
-      token_version: number;
-      must_change_password: boolean;
-      is_bootstrap: boolean;
-      target_holder_id: string | null;
-      verifier_id: string | null;
-      trading_participant_id: string | null;
-      prtr_business_id: string | null;
-      prtr_prefecture_code: string | null;
-      prtr_minister_code: string | null;
-    }[] = await this.db.query(
-      `SELECT login_id, role, status, token_version, must_change_password, is_bootstrap,
-              target_holder_id, verifier_id, trading_participant_id,
-              prtr_business_id, prtr_prefecture_code, prtr_minister_code
-         FROM logins WHERE id = $1`,
-      [claims.sub],
-    );
-    const row = rows[0];
+    const row = await this.loginRows.submit(claims.sub);
     if (!row || row.status !== 'active' || row.token_version !== claims.tv || row.role !== claims.role) return null;
     return {
       id: claims.sub,
@@ -102,6 +100,26 @@ export class AuthService implements ActorResolver {
       prtrMinisterCode: row.prtr_minister_code,
     };
   }
+
+  /**
+   * The login row behind every authenticated request: one plain indexed query, no ORM hydration,
+   * and concurrent requests' lookups share a round trip (core/database/batcher.ts). Each request's
+   * row is still read after the request arrived, so a password change or a disabled login takes
+   * effect for the very next request.
+   */
+  private readonly loginRows = new Batcher<string, LoginRow | null>({
+    maxInFlight: 2,
+    maxBatch: 128,
+    runBatch: async (ids) => {
+      const rows: LoginRow[] = await this.db.query(`SELECT ${LOGIN_ROW_COLUMNS} FROM logins WHERE id = ANY($1::uuid[])`, [ids]);
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      return ids.map((id) => byId.get(id) ?? null);
+    },
+    runOne: async (id) => {
+      const rows: LoginRow[] = await this.db.query(`SELECT ${LOGIN_ROW_COLUMNS} FROM logins WHERE id = $1`, [id]);
+      return rows[0] ?? null;
+    },
+  });
 
   private mustChange(login: Login): boolean {
     return login.mustChangePassword && !login.isBootstrap;

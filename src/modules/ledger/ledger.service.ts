@@ -5,6 +5,7 @@ import Decimal from 'decimal.js';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Actor } from '../../core/auth/roles';
 import { DomainError } from '../../core/errors/domain-error';
+import { Batcher } from '../../core/database/batcher';
 import { requestContext } from '../../core/logging/request-context';
 import { decodeCursor, encodeCursor, type Page, type PageQuery } from '../../core/http/pagination';
 import type { AccountView, ComplianceTermsDto, CorrectionDto, PostingResult, TransferDto } from './dto/ledger.dto';
@@ -50,6 +51,14 @@ interface PostRequest {
 
 const RETRYABLE = new Set(['40P01', '40001']);
 const MAX_ATTEMPTS = 5;
+/** Batches at the database at once, and postings per batch (see core/database/batcher.ts). */
+const LEDGER_BATCHES_IN_FLIGHT = 2;
+const LEDGER_BATCH_MAX = 64;
+const LEDGER_BATCH_MIN_BESIDE = 8;
+
+/** ledger_post()'s twelve arguments, in order. */
+type PostParams = [string, string | null, string, string | null, string, string | null, string | null, boolean, string | null, string | null, string | null, string | null];
+type PostOutcome = { ok: boolean; code?: string; check?: string; details?: Record<string, unknown>; replayed?: boolean; fromBalanceAfter?: string } & PostingResult;
 
 /** The commitment reserve: max(0, issued − reduction target − retired), in whole JAA (rounded up). */
 export function commitmentReserve(a: { issued: Decimal; reductionTarget: Decimal; retired: Decimal; type: string }): Decimal {
@@ -252,41 +261,66 @@ export class LedgerService {
     };
   }
 
-  /** One call of ledger_post() (one round trip, atomic on its own), retried on deadlock/serialization. */
+  /**
+   * One posting through ledger_post(). Concurrent postings share a round trip and a commit
+   * (ledger_post_batch(), see core/database/batcher.ts); each is still checked and written by ledger_post().
+   */
   private async post(actor: Actor, req: PostRequest, key?: string, hashed: unknown = req): Promise<PostingResult> {
     const requestHash = key ? createHash('sha256').update(JSON.stringify([req.kind, hashed])).digest('hex') : null;
-    const params = [
+    const params: PostParams = [
       req.kind,
       req.from,
       req.to,
       req.quantity,
       actor.id,
-      actor.role === 'holder_a' ? actor.targetHolderId : null,
-      actor.role === 'trading_participant' ? actor.tradingParticipantId : null,
+      actor.role === 'holder_a' ? actor.targetHolderId ?? null : null,
+      actor.role === 'trading_participant' ? actor.tradingParticipantId ?? null : null,
       actor.role === 'secretariat',
       key ?? null,
       requestHash,
       req.phase ?? null,
       req.reason ?? null,
     ];
+    const result = await this.postings.submit(params);
+    if (!result.ok) {
+      throw new DomainError(result.code!, { check: result.check, ...(result.details ?? {}), ...(result.replayed ? { replayed: true } : {}) });
+    }
+    const { ok: _ok, fromBalanceAfter, ...posted } = result;
+    if (!posted.replayed && fromBalanceAfter !== undefined) {
+      requestContext.noteChange(
+        { account: posted.fromAccount, balance: new Decimal(fromBalanceAfter).plus(posted.quantity).toFixed(0) },
+        { account: posted.fromAccount, balance: fromBalanceAfter, transactionId: posted.transactionId },
+      );
+    }
+    return posted;
+  }
+
+  private readonly postings = new Batcher<PostParams, PostOutcome>({
+    maxInFlight: LEDGER_BATCHES_IN_FLIGHT,
+    maxBatch: LEDGER_BATCH_MAX,
+    minBatchBeside: LEDGER_BATCH_MIN_BESIDE,
+    // the accounts a posting locks: batches side by side never wait on each other's accounts
+    keysOf: ([kind, from, to]) => [kind === 'issuance' ? 'AST-1' : from ?? '', to],
+    runBatch: async (items) => {
+      const [{ r }] = await this.db.query(`SELECT ledger_post_batch($1::jsonb) AS r`, [JSON.stringify(items)]);
+      return r as PostOutcome[];
+    },
+    runOne: (params) => this.postOne(params),
+    onBatchFailed: (error, size) => {
+      const code = (error as { driverError?: { code?: string }; code?: string })?.driverError?.code ?? (error as { code?: string })?.code;
+      this.logger.warn({ msg: 'ledger batch failed; posting each on its own', size, code });
+    },
+  });
+
+  /** One call of ledger_post() (one round trip, atomic on its own), retried on deadlock/serialization. */
+  private async postOne(params: PostParams): Promise<PostOutcome> {
     for (let attempt = 1; ; attempt++) {
       try {
         const [{ r }] = await this.db.query(
           `SELECT ledger_post($1, $2, $3, $4::numeric, $5, $6, $7, $8, $9, $10, $11, $12) AS r`,
           params,
         );
-        const result = r as { ok: boolean; code?: string; check?: string; details?: Record<string, unknown>; replayed?: boolean } & PostingResult;
-        if (!result.ok) {
-          throw new DomainError(result.code!, { check: result.check, ...(result.details ?? {}), ...(result.replayed ? { replayed: true } : {}) });
-        }
-        const { ok: _ok, fromBalanceAfter, ...posted } = result as PostingResult & { ok: boolean; fromBalanceAfter?: string };
-        if (!posted.replayed && fromBalanceAfter !== undefined) {
-          requestContext.noteChange(
-            { account: posted.fromAccount, balance: new Decimal(fromBalanceAfter).plus(posted.quantity).toFixed(0) },
-            { account: posted.fromAccount, balance: fromBalanceAfter, transactionId: posted.transactionId },
-          );
-        }
-        return posted;
+        return r as PostOutcome;
       } catch (error) {
         const code = (error as { driverError?: { code?: string }; code?: string })?.driverError?.code ?? (error as { code?: string })?.code;
         if (typeof code === 'string' && RETRYABLE.has(code)) {

@@ -1,0 +1,93 @@
+import { Batcher } from './batcher';
+
+/** A fake database: batches and single postings resolve when the test releases them. */
+function harness(maxInFlight = 1, maxBatch = 4, extra: { minBatchBeside?: number; keysOf?: (item: number) => string[] } = {}) {
+  const calls: { kind: 'batch' | 'one'; items: number[]; release: (fail?: boolean) => void }[] = [];
+  const gc = new Batcher<number, string>({
+    maxInFlight,
+    maxBatch,
+    ...extra,
+    runBatch: (items) =>
+      new Promise((resolve, reject) => {
+        calls.push({ kind: 'batch', items, release: (fail) => (fail ? reject(new Error('batch aborted')) : resolve(items.map((i) => `r${i}`))) });
+      }),
+    runOne: (item) =>
+      new Promise((resolve, reject) => {
+        calls.push({ kind: 'one', items: [item], release: () => (item === 13 ? reject(new Error('broken 13')) : resolve(`one${item}`)) });
+      }),
+  });
+  const tick = () => new Promise((r) => setImmediate(r));
+  return { gc, calls, tick };
+}
+
+describe('batching concurrent database calls', () => {
+  it('sends a lone item at once and gathers the ones arriving meanwhile into batches', async () => {
+    const { gc, calls, tick } = harness(1, 4);
+    const results = [1, 2, 3, 4, 5, 6, 7].map((i) => gc.submit(i));
+    expect(calls.map((c) => [c.kind, c.items])).toEqual([['one', [1]]]);
+    calls[0].release();
+    await tick();
+    expect(calls.map((c) => [c.kind, c.items])).toEqual([['one', [1]], ['batch', [2, 3, 4, 5]]]); // at most maxBatch
+    calls[1].release();
+    await tick();
+    expect(calls[2]).toMatchObject({ kind: 'batch', items: [6, 7] });
+    calls[2].release();
+    expect(await Promise.all(results)).toEqual(['one1', 'r2', 'r3', 'r4', 'r5', 'r6', 'r7']);
+  });
+
+  it('keeps up to maxInFlight batches at the database', async () => {
+    const { gc, calls } = harness(2, 10);
+    [1, 2, 3].forEach((i) => void gc.submit(i));
+    expect(calls.map((c) => c.items)).toEqual([[1], [2]]);
+  });
+
+  it('sends each on its own when a batch fails, so one broken item fails alone', async () => {
+    const { gc, calls, tick } = harness(1, 10);
+    const first = gc.submit(1);
+    const rest = [12, 13, 14].map((i) => gc.submit(i).then((r) => ({ ok: r }), (e: Error) => ({ error: e.message })));
+    calls[0].release();
+    await first;
+    await tick();
+    calls[1].release(true); // the batch [12, 13, 14] aborts
+    await tick();
+    expect(calls.slice(2).map((c) => [c.kind, c.items])).toEqual([['one', [12]], ['one', [13]], ['one', [14]]]);
+    calls.slice(2).forEach((c) => c.release());
+    expect(await Promise.all(rest)).toEqual([{ ok: 'one12' }, { error: 'broken 13' }, { ok: 'one14' }]);
+  });
+
+  it('treats a batch answering with the wrong number of results as failed', async () => {
+    const gc = new Batcher<number, string>({
+      maxInFlight: 1,
+      maxBatch: 10,
+      runBatch: async () => ['only one'],
+      runOne: async (i) => `one${i}`,
+    });
+    expect(await Promise.all([1, 2, 3].map((i) => gc.submit(i)))).toEqual(['one1', 'one2', 'one3']);
+  });
+
+  it('sends a batch beside one in flight only when enough items wait', async () => {
+    const { gc, calls, tick } = harness(2, 10, { minBatchBeside: 3 });
+    [1, 2, 3].forEach((i) => void gc.submit(i));
+    expect(calls.map((c) => c.items)).toEqual([[1]]); // 2 and 3 wait: too few to go beside [1]
+    void gc.submit(4);
+    expect(calls.map((c) => c.items)).toEqual([[1], [2, 3, 4]]);
+    calls[0].release();
+    calls[1].release();
+    await tick();
+  });
+
+  it('beside a batch in flight, takes only items sharing no key with it, in order per key', async () => {
+    // item i locks the keys `k${i % 10}` and `k${Math.floor(i / 10)}`
+    const { gc, calls, tick } = harness(2, 10, { keysOf: (i) => [`k${i % 10}`, `k${Math.floor(i / 10)}`] });
+    const all = [11, 12, 21, 13, 31, 44].map((i) => gc.submit(i));
+    // [11] is sent alone; beside it: 12 and 13 share k1, 21 and 31 share k1, 44 does not
+    expect(calls.map((c) => c.items)).toEqual([[11], [44]]);
+    calls[0].release();
+    await tick();
+    // k1 is free again: the rest go in their order; nothing was dropped or sent twice
+    expect(calls.map((c) => c.items)).toEqual([[11], [44], [12, 21, 13, 31]]);
+    calls[1].release();
+    calls[2].release();
+    expect(await Promise.all(all)).toEqual(['one11', 'r12', 'r21', 'r13', 'r31', 'one44']);
+  });
+});
