@@ -24,6 +24,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 10000);
 const HISTORY = Number(process.env.BENCH_HISTORY ?? 10000);
 const DIAG = process.env.BENCH_DIAG === '1';
+const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 const PGBENCH = process.env.PGBENCH ?? 'pgbench';
 const suffix = `${process.pid}_${randomBytes(2).toString('hex')}`;
 const log = (m) => process.stderr.write(`[bench] ${m}\n`);
@@ -101,12 +102,12 @@ const cpuPerRequest = (a, b, n) =>
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 /** CLIENTS loops for SECONDS, each sending what next(i) builds; returns ok/s and latencies. */
-async function load(base, next) {
+async function load(base, next, seconds = SECONDS) {
   const latencies = [];
   let ok = 0;
   let failed = 0;
   const codes = new Map();
-  const deadline = performance.now() + SECONDS * 1000;
+  const deadline = performance.now() + seconds * 1000;
   await Promise.all(
     Array.from({ length: CLIENTS }, async (_, i) => {
       while (performance.now() < deadline) {
@@ -125,7 +126,7 @@ async function load(base, next) {
     }),
   );
   latencies.sort((a, b) => a - b);
-  const started = deadline - SECONDS * 1000;
+  const started = deadline - seconds * 1000;
   return {
     tps: ok / ((performance.now() - started) / 1000),
     ok,
@@ -251,12 +252,17 @@ async function main() {
       }
     };
 
-    log('(b) uncontended transfers…');
-    let cpu0 = await cpuSnapshot(db, app.pid, name);
-    const uncontended = await load(base, (i) => ({
+    // warm-up, not measured: the first seconds of a Node process run unoptimised code and compile
+    const uncontendedBody = (i) => ({
       token: tokens[i],
       body: { fromAccount: funded[i].account_number, toAccount: pick(funded[i].account_number), quantity: '1' },
-    }));
+    });
+    log(`warm-up: ${WARMUP} s of transfers…`);
+    await load(base, uncontendedBody, WARMUP);
+
+    log('(b) uncontended transfers…');
+    let cpu0 = await cpuSnapshot(db, app.pid, name);
+    const uncontended = await load(base, uncontendedBody);
     let cpu1 = await cpuSnapshot(db, app.pid, name);
     uncontended.cpu = cpuPerRequest(cpu0, cpu1, uncontended.ok + uncontended.failed);
     log(`uncontended ${uncontended.tps.toFixed(0)}/s p50 ${uncontended.p50.toFixed(1)} ms p99 ${uncontended.p99.toFixed(1)} ms ${JSON.stringify(uncontended.codes)}; ${uncontended.cpu}`);

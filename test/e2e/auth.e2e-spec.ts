@@ -93,6 +93,11 @@ describe('login and tokens (over HTTP)', () => {
     const res = await me(`Bearer ${expired}`);
     expect(res.status).toBe(401);
     expect(res.body.code).toBe('TOKEN_EXPIRED');
+    const otherIssuer = await jwt.signAsync(rest, { issuer: 'someone-else' });
+    expect((await me(`Bearer ${otherIssuer}`)).body.code).toBe('UNAUTHENTICATED');
+    expect((await me(`Basic ${Buffer.from('a:b').toString('base64')}`)).body.code).toBe('UNAUTHENTICATED');
+    expect((await me(`Bearer ${token} extra`)).status).toBe(401);
+    expect((await me(`bearer ${token}`)).status).toBe(200); // the scheme is case-insensitive (RFC 7235)
     expect((await me(`Bearer ${token}`)).status).toBe(200);
   });
 

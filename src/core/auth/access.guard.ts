@@ -1,22 +1,31 @@
-import { ExecutionContext, Injectable } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
-import { AuthGuard } from '@nestjs/passport';
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { ModuleRef, Reflector } from '@nestjs/core';
+import { JwtService } from '@nestjs/jwt';
 import { DomainError } from '../errors/domain-error';
 import { requestContext } from '../logging/request-context';
 import { ACCESS_KEY, type AccessRule } from './permissions';
-import type { Actor } from './roles';
+import { ACTOR_RESOLVER, type Actor, type ActorResolver, type TokenClaims } from './roles';
+
+export const TOKEN_ISSUER = 'asset-registry';
+const BEARER = /^Bearer +([A-Za-z0-9_.-]+) *$/i;
 
 /**
  * The one authorization gate, global: a route without an access rule is refused to everybody,
- * so a forgotten decorator fails closed (and the access-matrix test names it).
+ * so a forgotten decorator fails closed (and the access-matrix test names it). It checks the
+ * bearer token itself (HS256, issuer, expiry; see AuthModule) and then asks the identity module
+ * for the login behind it, which must still be active and at the token's version.
  */
 @Injectable()
-export class AccessGuard extends AuthGuard('jwt') {
-  constructor(private readonly reflector: Reflector) {
-    super();
-  }
+export class AccessGuard implements CanActivate {
+  private resolver?: ActorResolver;
 
-  override async canActivate(context: ExecutionContext): Promise<boolean> {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly jwt: JwtService,
+    private readonly moduleRef: ModuleRef,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_KEY, [
       context.getHandler(),
       context.getClass(),
@@ -24,8 +33,9 @@ export class AccessGuard extends AuthGuard('jwt') {
     if (!rule) throw new DomainError('FORBIDDEN', { reason: 'route has no access rule' });
     if (rule.kind === 'public') return true;
 
-    await super.canActivate(context); // authenticates or throws via handleRequest
-    const actor = context.switchToHttp().getRequest<{ user: Actor }>().user;
+    const req = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined>; user?: Actor }>();
+    const actor = await this.authenticate(req.headers.authorization);
+    req.user = actor;
     const ctx = requestContext.get();
     if (ctx) ctx.loginId = actor.loginId;
     if (actor.mustChangePassword && !rule.duringPasswordChange) {
@@ -36,12 +46,20 @@ export class AccessGuard extends AuthGuard('jwt') {
     return true;
   }
 
-  override handleRequest<T>(err: unknown, user: T, info: unknown): T {
-    if (err) throw err;
-    if (!user) {
-      const name = (info as { name?: string } | undefined)?.name;
-      throw new DomainError(name === 'TokenExpiredError' ? 'TOKEN_EXPIRED' : 'UNAUTHENTICATED');
+  /** The actor behind an Authorization header, or 401 (TOKEN_EXPIRED / UNAUTHENTICATED). */
+  private async authenticate(header: string | undefined): Promise<Actor> {
+    const token = header ? BEARER.exec(header)?.[1] : undefined;
+    if (!token) throw new DomainError('UNAUTHENTICATED');
+    let claims: TokenClaims;
+    try {
+      claims = this.jwt.verify<TokenClaims>(token);
+    } catch (error) {
+      throw new DomainError((error as { name?: string }).name === 'TokenExpiredError' ? 'TOKEN_EXPIRED' : 'UNAUTHENTICATED');
     }
-    return user;
+    // null: login gone, disabled, or the token is older than the last password change
+    this.resolver ??= this.moduleRef.get<ActorResolver>(ACTOR_RESOLVER, { strict: false });
+    const actor = await this.resolver.resolve(claims);
+    if (!actor) throw new DomainError('UNAUTHENTICATED');
+    return actor;
   }
 }

@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { JwtStrategy } from '../../core/auth/jwt.strategy';
 import { ACTOR_RESOLVER } from '../../core/auth/roles';
 import { RateLimitGuard } from '../../core/http/rate-limit';
 import { LedgerModule } from '../ledger/ledger.module';
@@ -39,7 +38,6 @@ import { LoginsService } from './logins.service';
     ApplicationsService,
     DirectoryService,
     RateLimitGuard,
-    JwtStrategy,
     { provide: ACTOR_RESOLVER, useExisting: AuthService },
   ],
   exports: [AuthService, DirectoryService, LoginsService],
