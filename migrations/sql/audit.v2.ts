@@ -1,8 +1,8 @@
 import { AUDIT_HASH_EXPR } from './audit.v1';
 
 /**
- * audit_append() version 1: writes a batch of audit events already sealed into the chain, in one
- * statement. Frozen with its migration (a change is a new version + migration).
+ * The audit chain's SQL, version 2: audit_append() writes a batch of audit events already sealed
+ * into the chain, in one statement. Frozen with its migration (a change is a new version + migration).
  *
  * Before it, events were inserted plainly and audit_seal() chained them later with an UPDATE of
  * every row: twice the writes, and a long-running seal held back PostgreSQL's cleanup horizon, so
@@ -24,7 +24,7 @@ BEGIN
     RAISE EXCEPTION 'audit_append expects a JSON array' USING ERRCODE = '22023';
   END IF;
   SELECT * INTO v_head FROM audit_chain FOR UPDATE; -- one writer of the chain at a time
-  FOR e IN SELECT value FROM jsonb_array_elements(p_events) LOOP
+  FOR e IN SELECT x.value FROM jsonb_array_elements(p_events) WITH ORDINALITY AS x(value, n) ORDER BY x.n LOOP
     r := jsonb_populate_record(NULL::audit_events, e - 'id' - 'seq' - 'prev_hash' - 'hash');
     r.id := nextval(pg_get_serial_sequence('audit_events', 'id'));
     r.at := coalesce(r.at, now());

@@ -11,7 +11,9 @@
  * error. Every account the batch touches is locked first, in id order (as ledger_post() itself
  * does for its two), so batches and single postings running side by side cannot deadlock on
  * accounts. Any error aborts the whole batch (nothing of it is written); the service then posts
- * each element on its own.
+ * each element on its own. (A single ledger_post() elsewhere takes an idempotency key before its
+ * accounts, a batch its accounts first: the same key sent to two processes at once can deadlock
+ * them; PostgreSQL breaks it with 40P01, which rolls the batch back, and the service retries.)
  */
 export const LEDGER_POST_BATCH_SQL = `
 CREATE FUNCTION ledger_post_batch(p_requests jsonb) RETURNS jsonb LANGUAGE plpgsql AS $fn$
@@ -29,7 +31,8 @@ BEGIN
       UNION
       SELECT e->>2 FROM jsonb_array_elements(p_requests) e))
     ORDER BY id FOR UPDATE;
-  FOR r IN SELECT value FROM jsonb_array_elements(p_requests) LOOP
+  -- in the array's order: results are matched to their callers by position
+  FOR r IN SELECT e.value FROM jsonb_array_elements(p_requests) WITH ORDINALITY AS e(value, n) ORDER BY e.n LOOP
     v_results := v_results || ledger_post(r->>0, r->>1, r->>2, (r->>3)::numeric, (r->>4)::uuid, (r->>5)::uuid,
                                           (r->>6)::uuid, (r->>7)::boolean, r->>8, r->>9, r->>10, r->>11);
   END LOOP;

@@ -76,6 +76,22 @@ describe('the audit trail', () => {
     ]);
   });
 
+  it('records requests carrying half a character (a lone UTF-16 surrogate), which jsonb refuses', async () => {
+    // a lone surrogate sent as a JSON escape, and an emoji cut in half by the 128-unit limit of login_id
+    await t.http().post('/api/v1/auth/login').set('Content-Type', 'application/json').send('{"loginId":"half\\ud83d","password":"whatever-123"}');
+    await t.http().post('/api/v1/auth/login').send({ loginId: `${'s'.repeat(127)}😀`, password: 'whatever-123' });
+    await settle();
+    const rows = await t.db.dataSource.query(
+      `SELECT login_id, summary->'body'->>'loginId' AS body_login FROM audit_events WHERE login_id IN ('half�', $1) ORDER BY id`,
+      [`${'s'.repeat(127)}�`],
+    );
+    expect(rows).toEqual([
+      { login_id: 'half�', body_login: 'half�' },
+      { login_id: `${'s'.repeat(127)}�`, body_login: expect.stringMatching(/^s{120}…$/) },
+    ]);
+    expect(await verifyAudit(t.db.dataSource)).toMatchObject({ firstBroken: null, unsealed: 0 });
+  });
+
   it('keeps a small before/after summary of what a request changed', async () => {
     await t.http().post('/api/v1/corrections').set(auth(sec)).send({ accountNumber: holder.accountNumber, direction: 'credit', quantity: '10', reason: '監査テスト' }).expect(201);
     await t.http().post('/api/v1/transfers').set(auth(holder.a.token!)).send({ fromAccount: holder.accountNumber, toAccount: 'AST-101', quantity: '4' }).expect(201);

@@ -129,22 +129,71 @@ describe('the ledger on PostgreSQL', () => {
     // each LedgerService has its own group commit: two of them are two processes' batches racing
     const other = new LedgerService(db.dataSource);
     const accounts = await Promise.all(Array.from({ length: 6 }, () => fundedParticipant(1000)));
+    const batches = jest.spyOn(db.dataSource, 'query');
+    const warnings = [jest.spyOn(ledger['logger'], 'warn'), jest.spyOn(other['logger'], 'warn')];
+    const before = await journalCounts(db.dataSource);
+    const expected = new Map(accounts.map((a) => [a.account, 1000]));
     const results = await Promise.allSettled(
       Array.from({ length: 240 }, (_, i) => {
         const from = accounts[i % 6];
         const to = accounts[(i + 1 + (i % 5)) % 6]; // 1…5 further along: never the source
-        return (i % 2 ? ledger : other).transfer(from.login, { fromAccount: from.account, toAccount: to.account, quantity: String(1 + (i % 5)) });
+        const quantity = 1 + (i % 5);
+        expected.set(from.account, expected.get(from.account)! - quantity);
+        expected.set(to.account, expected.get(to.account)! + quantity);
+        return (i % 2 ? ledger : other).transfer(from.login, { fromAccount: from.account, toAccount: to.account, quantity: String(quantity) });
       }),
     );
     expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
-    const balances = await Promise.all(accounts.map((a) => balanceOf(db.dataSource, a.account)));
-    expect(balances.reduce((sum, b) => sum + Number(b), 0)).toBe(6000);
+    for (const [account, balance] of expected) expect([account, await balanceOf(db.dataSource, account)]).toEqual([account, String(balance)]);
+    expect((await journalCounts(db.dataSource)).transactions - before.transactions).toBe(240);
+    // they really went in batches, and no batch had to be posted again one by one
+    expect(batches.mock.calls.filter(([sql]) => String(sql).includes('ledger_post_batch')).length).toBeGreaterThan(1);
+    for (const warn of warnings) expect(warn.mock.calls.map(([m]) => (m as { msg?: string }).msg)).not.toContain('ledger batch refused; posting each on its own');
+    batches.mockRestore();
+    warnings.forEach((w) => w.mockRestore());
+  });
+
+  it('a batch whose connection is lost is never posted again: its callers learn the outcome is unknown', async () => {
+    const q = db.dataSource;
+    const first = await fundedParticipant(10);
+    const aside = await seedParticipant(q);
+    const sources = await Promise.all(Array.from({ length: 8 }, () => fundedParticipant(10)));
+    const target = await seedParticipant(q);
+    const blocker = q.createQueryRunner();
+    await blocker.connect();
+    await blocker.startTransaction();
+    try {
+      await blocker.query(`SELECT 1 FROM accounts WHERE account_number IN ($1, $2) FOR UPDATE`, [aside.account, target.account]);
+      // the first posting goes alone and waits on the lock; the eight that share no account with it
+      // go beside it as one batch, which waits on the lock too, and then loses its connection
+      const alone = ledger.transfer(first.login, { fromAccount: first.account, toAccount: aside.account, quantity: '1' });
+      const batched = sources.map((s) => ledger.transfer(s.login, { fromAccount: s.account, toAccount: target.account, quantity: '1' }).then(() => 'posted', (e: DomainError) => e.code));
+      let pid: number | undefined;
+      for (let i = 0; i < 100 && !pid; i++) {
+        // (not on the blocker's connection: inside a transaction pg_stat_activity stays as first read)
+        [{ pid } = { pid: undefined }] = await q.query(`SELECT pid FROM pg_stat_activity WHERE query LIKE 'SELECT ledger_post_batch%' AND wait_event_type = 'Lock'`);
+        if (!pid) await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(pid).toBeDefined();
+      await q.query(`SELECT pg_terminate_backend($1)`, [pid]);
+      expect(await Promise.all(batched)).toEqual(Array(8).fill('LEDGER_OUTCOME_UNKNOWN'));
+      await blocker.commitTransaction();
+      await alone;
+    } finally {
+      if (blocker.isTransactionActive) await blocker.rollbackTransaction();
+      await blocker.release();
+    }
+    // nothing of the lost batch was written, and nothing was sent again
+    expect(await balanceOf(q, target.account)).toBe('0');
+    for (const s of sources) expect(await balanceOf(q, s.account)).toBe('10');
+    expect(await balanceOf(q, aside.account)).toBe('1');
   });
 
   it('a batch with one broken posting still posts the others exactly once', async () => {
     const p = await fundedParticipant(100);
     const to = await seedParticipant(db.dataSource);
     const before = await journalCounts(db.dataSource);
+    const warn = jest.spyOn(ledger['logger'], 'warn');
     // 'x' is no number: ledger_post() raises, which aborts the whole batch in the database; the
     // service then posts each on its own, and only the broken one fails
     const results = await Promise.allSettled(
@@ -157,6 +206,8 @@ describe('the ledger on PostgreSQL', () => {
     expect(await balanceOf(db.dataSource, to.account)).toBe(String(11 * 2));
     const after = await journalCounts(db.dataSource);
     expect(after.transactions - before.transactions).toBe(11);
+    expect(warn).toHaveBeenCalledWith(expect.objectContaining({ msg: 'ledger batch refused; posting each on its own', code: '22P02' }));
+    warn.mockRestore();
   });
 
   it('ledger_post_batch returns one result per posting, in order, refusals and replays included', async () => {

@@ -13,6 +13,10 @@ export const requestContext = {
   run<T>(context: RequestContext, fn: () => T): T {
     return storage.run(context, fn);
   },
+  /** Runs fn outside any request's context (work shared by several requests). */
+  exit<T>(fn: () => T): T {
+    return storage.exit(fn);
+  },
   get(): RequestContext | undefined {
     return storage.getStore();
   },

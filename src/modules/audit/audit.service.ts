@@ -5,12 +5,14 @@ import type { NextFunction, Request, Response } from 'express';
 import { DataSource } from 'typeorm';
 import type { Actor } from '../../core/auth/roles';
 import { APP_CONFIG, type RuntimeConfig } from '../../core/config/runtime-config';
+import { jsonParam } from '../../core/database/json-param';
 import { decodeCursor, encodeCursor } from '../../core/http/pagination';
 import { requestContext } from '../../core/logging/request-context';
 import { AuditEvent } from './audit-event.entity';
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const SECRET = /pass(word)?|secret|token|key/i;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** PostgreSQL text cannot hold NUL: remove it from anything a client sent. */
 function clean(s: string): string {
@@ -94,7 +96,7 @@ export class AuditService implements OnApplicationBootstrap, OnApplicationShutdo
     const str = (v: unknown) => (typeof v === 'string' ? clean(v) : undefined);
     const targetId =
       str(Object.values(params)[0]) ?? str(body.fromAccount) ?? str(body.accountNumber) ?? str(body.targetHolderId) ?? str(body.loginId) ?? null;
-    const holderFromRoute = segments[0] === 'target-holders' && /^[0-9a-f-]{36}$/.test(params.id ?? '') ? params.id : null;
+    const holderFromRoute = segments[0] === 'target-holders' && UUID.test(params.id ?? '') ? params.id : null;
     const file = (req as Request & { file?: { originalname: string; size: number } }).file;
     this.buffer.push({
       at: new Date(),
@@ -147,7 +149,7 @@ export class AuditService implements OnApplicationBootstrap, OnApplicationShutdo
   /** Writes events already sealed into the chain: audit_append(), one statement (migrations/sql/audit.v2.ts). */
   private async append(events: Partial<AuditEvent>[]): Promise<void> {
     const rows = events.map((e) => Object.fromEntries(Object.entries(e).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v])));
-    await this.db.query(`SELECT audit_append($1::jsonb)`, [JSON.stringify(rows)]);
+    await this.db.query(`SELECT audit_append($1::jsonb)`, [jsonParam(rows)]);
   }
 
   onApplicationBootstrap() {

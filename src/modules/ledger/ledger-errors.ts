@@ -50,6 +50,11 @@ export const LedgerErrors = defineErrors({
     ja: '現在の期のコミットメントリザーブが残っているため、次の期の条件を設定できません。',
     en: "The current phase still holds a commitment reserve; the next phase's terms cannot replace it yet.",
   },
+  LEDGER_OUTCOME_UNKNOWN: {
+    status: 503,
+    ja: '処理結果を確認できませんでした（データベースとの接続が途切れました）。移転が行われたかどうかを口座の取引履歴で確認してください。同じIdempotency-Keyで再送すれば、二重に処理されることはありません。',
+    en: 'The outcome could not be confirmed (the database connection was lost). Check the account history to see whether the posting was made; a retry with the same Idempotency-Key is never posted twice.',
+  },
   LEDGER_BUSY: {
     status: 503,
     ja: '処理が混み合っています。時間をおいて再度お試しください。',

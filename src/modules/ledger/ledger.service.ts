@@ -6,6 +6,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { Actor } from '../../core/auth/roles';
 import { DomainError } from '../../core/errors/domain-error';
 import { Batcher } from '../../core/database/batcher';
+import { jsonParam } from '../../core/database/json-param';
 import { requestContext } from '../../core/logging/request-context';
 import { decodeCursor, encodeCursor, type Page, type PageQuery } from '../../core/http/pagination';
 import type { AccountView, ComplianceTermsDto, CorrectionDto, PostingResult, TransferDto } from './dto/ledger.dto';
@@ -302,13 +303,20 @@ export class LedgerService {
     // the accounts a posting locks: batches side by side never wait on each other's accounts
     keysOf: ([kind, from, to]) => [kind === 'issuance' ? 'AST-1' : from ?? '', to],
     runBatch: async (items) => {
-      const [{ r }] = await this.db.query(`SELECT ledger_post_batch($1::jsonb) AS r`, [JSON.stringify(items)]);
+      const [{ r }] = await this.db.query(`SELECT ledger_post_batch($1::jsonb) AS r`, [jsonParam(items)]);
       return r as PostOutcome[];
     },
     runOne: (params) => this.postOne(params),
-    onBatchFailed: (error, size) => {
-      const code = (error as { driverError?: { code?: string }; code?: string })?.driverError?.code ?? (error as { code?: string })?.code;
-      this.logger.warn({ msg: 'ledger batch failed; posting each on its own', size, code });
+    // An error the server answered with rolled the batch back (one statement, autocommit), so
+    // its postings may go again one by one. A lost connection (no SQLSTATE, or class 08 / 57 / 58
+    // / XX) may have come after the commit: those postings are not sent again.
+    mayRetryEach: (error) => {
+      const code = sqlState(error);
+      return code !== undefined && !/^(08|57|58|XX)/.test(code);
+    },
+    outcomeUnknown: () => new DomainError('LEDGER_OUTCOME_UNKNOWN'),
+    onBatchFailed: (error, size, retried) => {
+      this.logger.warn({ msg: retried ? 'ledger batch refused; posting each on its own' : 'ledger batch outcome unknown', size, code: sqlState(error) });
     },
   });
 
@@ -322,8 +330,8 @@ export class LedgerService {
         );
         return r as PostOutcome;
       } catch (error) {
-        const code = (error as { driverError?: { code?: string }; code?: string })?.driverError?.code ?? (error as { code?: string })?.code;
-        if (typeof code === 'string' && RETRYABLE.has(code)) {
+        const code = sqlState(error);
+        if (code !== undefined && RETRYABLE.has(code)) {
           if (attempt >= MAX_ATTEMPTS) throw new DomainError('LEDGER_BUSY');
           this.logger.warn({ msg: 'ledger_post retried', code, attempt });
           await new Promise((resolve) => setTimeout(resolve, 5 * 2 ** attempt * Math.random()));
@@ -333,6 +341,12 @@ export class LedgerService {
       }
     }
   }
+}
+
+/** The SQLSTATE of a database error (TypeORM wraps the driver's), if the server sent one. */
+function sqlState(error: unknown): string | undefined {
+  const code = (error as { driverError?: { code?: unknown }; code?: unknown })?.driverError?.code ?? (error as { code?: unknown })?.code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
 }
 
 function toSummary(a: Account): AccountSummary {

@@ -224,7 +224,8 @@ export class FilersService {
   async reissueCertificate(actor: Actor, businessId: string) {
     const b = await this.business(actor, businessId);
     return this.db.transaction(async (m) => {
-      const [login] = await m.query(`SELECT id, login_id FROM logins WHERE prtr_business_id = $1 FOR UPDATE`, [b.id]);
+      // NO KEY UPDATE: serialises reissues without blocking the audit trail's foreign-key checks on this login
+      const [login] = await m.query(`SELECT id, login_id FROM logins WHERE prtr_business_id = $1 FOR NO KEY UPDATE`, [b.id]);
       const certificate = await this.certificates.issue(m, { businessId: b.id, businessName: b.name, loginUuid: login.id, loginId: login.login_id }, actor.id);
       await this.notifications.enqueue(m, {
         event: 'prtr.certificate.reissued',

@@ -1,3 +1,4 @@
+import { LONE_SURROGATE } from '../../../core/database/json-param';
 import { DomainError } from '../../../core/errors/domain-error';
 import { LANDFILL_TYPES, type FilingContent, type FilingMainForm, type FilingSheet, type LandfillType } from '../content';
 import { parseAmount } from '../rules/rounding';
@@ -186,7 +187,6 @@ type Checked<T> = T | typeof BAD;
 type Check<T> = (value: unknown, path: string, p: Problems) => Checked<T>;
 
 const CONTROL_RE = /[\u0000-\u001f\u007f]/;
-const LONE_SURROGATE_RE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const INT4_MAX = 2_147_483_647;
 
@@ -202,7 +202,7 @@ function str(max: number = ELECTRONIC_FILE_LIMITS.maxStringLength): Check<string
       p.add(path, `expected a string, got ${typeName(v)}`);
       return BAD;
     }
-    if (LONE_SURROGATE_RE.test(v)) {
+    if (LONE_SURROGATE.test(v)) {
       p.add(path, 'contains an invalid character (lone surrogate)');
       return BAD;
     }
