@@ -307,13 +307,9 @@ export class LedgerService {
       return r as PostOutcome[];
     },
     runOne: (params) => this.postOne(params),
-    // An error the server answered with rolled the batch back (one statement, autocommit), so
-    // its postings may go again one by one. A lost connection (no SQLSTATE, or class 08 / 57 / 58
-    // / XX) may have come after the commit: those postings are not sent again.
-    mayRetryEach: (error) => {
-      const code = sqlState(error);
-      return code !== undefined && !/^(08|57|58|XX)/.test(code);
-    },
+    // A batch the database refused wrote nothing: its postings may go again one by one. One that
+    // may have committed (a lost connection) is not sent again.
+    mayRetryEach: (error) => !mayHaveCommitted(error),
     outcomeUnknown: () => new DomainError('LEDGER_OUTCOME_UNKNOWN'),
     onBatchFailed: (error, size, retried) => {
       this.logger.warn({ msg: retried ? 'ledger batch refused; posting each on its own' : 'ledger batch outcome unknown', size, code: sqlState(error) });
@@ -337,6 +333,7 @@ export class LedgerService {
           await new Promise((resolve) => setTimeout(resolve, 5 * 2 ** attempt * Math.random()));
           continue;
         }
+        if (mayHaveCommitted(error)) throw new DomainError('LEDGER_OUTCOME_UNKNOWN');
         throw error;
       }
     }
@@ -347,6 +344,16 @@ export class LedgerService {
 function sqlState(error: unknown): string | undefined {
   const code = (error as { driverError?: { code?: unknown }; code?: unknown })?.driverError?.code ?? (error as { code?: unknown })?.code;
   return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+}
+
+/**
+ * Whether a failed call may nevertheless have committed: the connection was lost (no SQLSTATE)
+ * or the server gave up on it (08 connection, 57 operator intervention, 58 system, XX internal).
+ * Any other error the server answered with rolled the statement back (autocommit).
+ */
+function mayHaveCommitted(error: unknown): boolean {
+  const code = sqlState(error);
+  return code === undefined || /^(08|57|58|XX)/.test(code);
 }
 
 function toSummary(a: Account): AccountSummary {
