@@ -9,18 +9,50 @@ const UNAVAILABLE_MESSAGES = [
   'Cannot use a pool after calling end',
   'Client was closed and is not queryable',
 ];
+/** Of those, the ones raised before a statement was sent: the server never saw it. */
+const NOT_SENT_NODE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+const NOT_SENT_MESSAGES = ['timeout exceeded when trying to connect', 'Cannot use a pool after calling end', 'Client was closed and is not queryable'];
 
-export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
+interface ErrorLike {
+  code?: unknown;
+  message?: unknown;
+  severity?: unknown;
+  driverError?: unknown;
+  cause?: unknown;
+}
+
+/** Whether the error, or one it wraps (TypeORM's driverError, cause, AggregateError), passes the test. */
+function anyCause(error: unknown, test: (e: ErrorLike) => boolean, depth = 0): boolean {
   if (!error || typeof error !== 'object' || depth > 4) return false;
-  const e = error as { code?: unknown; message?: unknown; driverError?: unknown; cause?: unknown };
-  if (typeof e.code === 'string' && (UNAVAILABLE_SQLSTATES.has(e.code) || UNAVAILABLE_NODE_CODES.has(e.code))) {
-    return true;
+  const e = error as ErrorLike;
+  if (test(e)) return true;
+  if (error instanceof AggregateError && error.errors.some((inner) => anyCause(inner, test, depth + 1))) return true;
+  return anyCause(e.driverError, test, depth + 1) || anyCause(e.cause, test, depth + 1);
+}
+
+const hasCode = (e: ErrorLike, codes: Set<string>) => typeof e.code === 'string' && codes.has(e.code);
+const hasMessage = (e: ErrorLike, messages: string[]) => typeof e.message === 'string' && messages.some((m) => (e.message as string).includes(m));
+
+export function isDatabaseUnavailable(error: unknown): boolean {
+  return anyCause(error, (e) => hasCode(e, UNAVAILABLE_SQLSTATES) || hasCode(e, UNAVAILABLE_NODE_CODES) || hasMessage(e, UNAVAILABLE_MESSAGES));
+}
+
+/** The SQLSTATE of an error the server answered with (the driver's, or TypeORM's wrapping it); else undefined. */
+export function sqlState(error: unknown): string | undefined {
+  for (const e of [error, (error as ErrorLike | null)?.driverError] as (ErrorLike | null | undefined)[]) {
+    if (e && typeof e === 'object' && typeof e.severity === 'string' && typeof e.code === 'string') return e.code;
   }
-  if (typeof e.message === 'string' && UNAVAILABLE_MESSAGES.some((m) => (e.message as string).includes(m))) {
-    return true;
-  }
-  if (error instanceof AggregateError && error.errors.some((inner) => isDatabaseUnavailable(inner, depth + 1))) {
-    return true;
-  }
-  return isDatabaseUnavailable(e.driverError, depth + 1) || isDatabaseUnavailable(e.cause, depth + 1);
+  return undefined;
+}
+
+/**
+ * Whether a failed statement, run on its own (autocommit), may nevertheless have committed. An
+ * error the server answered with rolled it back, unless the session itself went (class 08
+ * connection, 57 operator intervention, 58 system, XX internal). Without an answer (the connection
+ * dropped) it may have committed, unless the statement was never sent (no connection to be had).
+ */
+export function mayHaveCommitted(error: unknown): boolean {
+  const code = sqlState(error);
+  if (code !== undefined) return /^(08|57|58|XX)/.test(code);
+  return !anyCause(error, (e) => hasCode(e, NOT_SENT_NODE_CODES) || hasMessage(e, NOT_SENT_MESSAGES));
 }

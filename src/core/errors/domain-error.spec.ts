@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { defineErrors, DomainError, errorSpec, registeredErrorCodes } from './domain-error';
-import { isDatabaseUnavailable } from './database-errors';
+import { isDatabaseUnavailable, mayHaveCommitted, sqlState } from './database-errors';
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -62,5 +62,28 @@ describe('isDatabaseUnavailable', () => {
     expect(isDatabaseUnavailable({ message: 'duplicate key', code: '23505' })).toBe(false);
     expect(isDatabaseUnavailable(new Error('relation "x" does not exist'))).toBe(false);
     expect(isDatabaseUnavailable(null)).toBe(false);
+  });
+});
+
+describe('whether a failed statement may have committed', () => {
+  const server = (code: string) => Object.assign(new Error('from the server'), { code, severity: 'ERROR' });
+  it('reads the SQLSTATE only from what the server sent, wrapped by TypeORM or not', () => {
+    expect(sqlState(server('23505'))).toBe('23505');
+    expect(sqlState({ message: 'Query failed', driverError: server('40P01') })).toBe('40P01');
+    expect(sqlState(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }))).toBeUndefined(); // a Node errno, not an SQLSTATE
+  });
+
+  it('no when the server refused the statement, yes when the session went or the answer was lost', () => {
+    expect(mayHaveCommitted({ driverError: server('22P02') })).toBe(false);
+    expect(mayHaveCommitted(server('40P01'))).toBe(false);
+    expect(mayHaveCommitted(server('57P01'))).toBe(true);
+    expect(mayHaveCommitted(server('XX000'))).toBe(true);
+    expect(mayHaveCommitted(new Error('Connection terminated unexpectedly'))).toBe(true);
+    expect(mayHaveCommitted(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }))).toBe(true);
+  });
+
+  it('no when the statement was never sent (no connection to be had)', () => {
+    expect(mayHaveCommitted(new AggregateError([Object.assign(new Error('x'), { code: 'ECONNREFUSED' })]))).toBe(false);
+    expect(mayHaveCommitted(new Error('timeout exceeded when trying to connect'))).toBe(false);
   });
 });

@@ -7,6 +7,7 @@ import type { Actor } from '../../core/auth/roles';
 import { DomainError } from '../../core/errors/domain-error';
 import { Batcher } from '../../core/database/batcher';
 import { jsonParam } from '../../core/database/json-param';
+import { mayHaveCommitted, sqlState } from '../../core/errors/database-errors';
 import { requestContext } from '../../core/logging/request-context';
 import { decodeCursor, encodeCursor, type Page, type PageQuery } from '../../core/http/pagination';
 import type { AccountView, ComplianceTermsDto, CorrectionDto, PostingResult, TransferDto } from './dto/ledger.dto';
@@ -338,22 +339,6 @@ export class LedgerService {
       }
     }
   }
-}
-
-/** The SQLSTATE of a database error (TypeORM wraps the driver's), if the server sent one. */
-function sqlState(error: unknown): string | undefined {
-  const code = (error as { driverError?: { code?: unknown }; code?: unknown })?.driverError?.code ?? (error as { code?: unknown })?.code;
-  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
-}
-
-/**
- * Whether a failed call may nevertheless have committed: the connection was lost (no SQLSTATE)
- * or the server gave up on it (08 connection, 57 operator intervention, 58 system, XX internal).
- * Any other error the server answered with rolled the statement back (autocommit).
- */
-function mayHaveCommitted(error: unknown): boolean {
-  const code = sqlState(error);
-  return code === undefined || /^(08|57|58|XX)/.test(code);
 }
 
 function toSummary(a: Account): AccountSummary {
