@@ -91,13 +91,11 @@ const seenBackends = new Map();
 async function cpuSnapshot(db, appPid, dbName) {
   const { rows } = await db.query(`SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [dbName]);
   let pg = 0;
-  for (const { pid } of rows) seenBackends.set(pid, { ms: procCpuMs(pid) });
-  for (const [, { ms }] of seenBackends) pg += ms;
+  for (const { pid } of rows) seenBackends.set(pid, procCpuMs(pid));
+  for (const ms of seenBackends.values()) pg += ms;
   const own = process.cpuUsage();
   return { app: procCpuMs(appPid), pg, gen: (own.user + own.system) / 1000 };
 }
-const cpuPerRequest = (a, b, n) =>
-  `cpu/request: registry ${((b.app - a.app) / n).toFixed(2)} ms, postgres ${((b.pg - a.pg) / n).toFixed(2)} ms, load generator ${((b.gen - a.gen) / n).toFixed(2)} ms`;
 
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
@@ -160,7 +158,7 @@ async function main() {
     env: {
       PATH: process.env.PATH, NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', DATABASE_URL: url, MIGRATIONS_RUN: 'true',
       JWT_SECRET: randomBytes(32).toString('hex'), LOG_LEVEL: 'warn', DATABASE_POOL_SIZE: process.env.BENCH_POOL ?? String(Math.min(CLIENTS, 40)),
-       BOOTSTRAP_SECRETARIAT_LOGIN_ID: 'bench-sec', BOOTSTRAP_SECRETARIAT_PASSWORD: 'Bench-Secretariat-1',
+      BOOTSTRAP_SECRETARIAT_LOGIN_ID: 'bench-sec', BOOTSTRAP_SECRETARIAT_PASSWORD: 'Bench-Secretariat-1',
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -260,18 +258,23 @@ async function main() {
     log(`warm-up: ${WARMUP} s of transfers…`);
     await load(base, uncontendedBody, WARMUP);
 
+    /** A measured phase: load() plus the CPU each request cost the registry, PostgreSQL and this generator. */
+    const measured = async (next) => {
+      const a = await cpuSnapshot(db, app.pid, name);
+      const run = await load(base, next);
+      const b = await cpuSnapshot(db, app.pid, name);
+      const n = run.ok + run.failed;
+      const per = (x) => (x / n).toFixed(2);
+      run.cpu = `cpu/request: registry ${per(b.app - a.app)} ms, postgres ${per(b.pg - a.pg)} ms, load generator ${per(b.gen - a.gen)} ms`;
+      return run;
+    };
+
     log('(b) uncontended transfers…');
-    let cpu0 = await cpuSnapshot(db, app.pid, name);
-    const uncontended = await load(base, uncontendedBody);
-    let cpu1 = await cpuSnapshot(db, app.pid, name);
-    uncontended.cpu = cpuPerRequest(cpu0, cpu1, uncontended.ok + uncontended.failed);
+    const uncontended = await measured(uncontendedBody);
     log(`uncontended ${uncontended.tps.toFixed(0)}/s p50 ${uncontended.p50.toFixed(1)} ms p99 ${uncontended.p99.toFixed(1)} ms ${JSON.stringify(uncontended.codes)}; ${uncontended.cpu}`);
 
     log('(c) hot-account transfers…');
-    cpu0 = await cpuSnapshot(db, app.pid, name);
-    const hotRun = await load(base, () => ({ token: hot.token, body: { fromAccount: hot.account, toAccount: pick(hot.account), quantity: '1' } }));
-    cpu1 = await cpuSnapshot(db, app.pid, name);
-    hotRun.cpu = cpuPerRequest(cpu0, cpu1, hotRun.ok + hotRun.failed);
+    const hotRun = await measured(() => ({ token: hot.token, body: { fromAccount: hot.account, toAccount: pick(hot.account), quantity: '1' } }));
     log(`hot ${hotRun.tps.toFixed(0)}/s p50 ${hotRun.p50.toFixed(1)} ms p99 ${hotRun.p99.toFixed(1)} ms ${JSON.stringify(hotRun.codes)}; ${hotRun.cpu}`);
 
     log('(d) idempotent replays…');
@@ -284,10 +287,7 @@ async function main() {
       keyed.push({ token: tokens[i], body, key });
     }
     const [{ n: txBefore }] = (await db.query(`SELECT count(*)::int n FROM ledger_transactions`)).rows;
-    cpu0 = await cpuSnapshot(db, app.pid, name);
-    const replays = await load(base, (i) => keyed[i]);
-    cpu1 = await cpuSnapshot(db, app.pid, name);
-    replays.cpu = cpuPerRequest(cpu0, cpu1, replays.ok + replays.failed);
+    const replays = await measured((i) => keyed[i]);
     const [{ n: txAfter }] = (await db.query(`SELECT count(*)::int n FROM ledger_transactions`)).rows;
     if (txAfter !== txBefore) throw new Error(`replays wrote ${txAfter - txBefore} transactions`);
     log(`replays ${replays.tps.toFixed(0)}/s p50 ${replays.p50.toFixed(1)} ms p99 ${replays.p99.toFixed(1)} ms (no rows written); ${replays.cpu}`);

@@ -78,7 +78,7 @@ describe('batching concurrent database calls', () => {
         outcomeUnknown: (e) => new Error(`unknown: ${(e as Error).message}`),
       });
     const lost = make(async () => {
-      throw Object.assign(new Error('Connection terminated unexpectedly'), {});
+      throw new Error('Connection terminated unexpectedly');
     });
     expect(await settleAll([1, 2, 3].map((i) => lost.submit(i)))).toEqual([
       { ok: 'one1' },
