@@ -343,7 +343,16 @@ describe('the ledger on PostgreSQL', () => {
     }
   });
 
-  it('matches an in-memory model over random operation sequences (property-based)', async () => {
+  /**
+   * Random operations over two holders (with reserves) and a participant, checked against an
+   * in-memory model: what each operation must answer and the balances afterwards. `post` sends a
+   * whole sequence (one by one through the service, or as one ledger_post_batch() call) and returns
+   * each operation's outcome: 'ok', 'replayed' or the refusal's code.
+   */
+  async function modelCheck(
+    post: (ops: { from: string; to: string; quantity: string; key: string | null }[], owners: Record<string, Actor>) => Promise<string[]>,
+    seed: number,
+  ) {
     const h1 = await fundedHolder(300, 100); // reserve 200
     const h2 = await fundedHolder(200, 150); // reserve 50
     const p = await fundedParticipant(100);
@@ -355,39 +364,73 @@ describe('the ledger on PostgreSQL', () => {
       [h2.account, { balance: 200n, issued: 200n, target: 150n, retired: 0n, compliance: true }],
       [p.account, { balance: 100n, issued: 0n, target: 0n, retired: 0n, compliance: false }],
     ]);
+    /** Idempotency keys used so far (per source, i.e. per login): the body sent and the outcome. */
+    const keys = new Map<string, { body: string; outcome: string }>();
+    let run = 0;
     const op = fc.record({
       from: fc.constantFrom(...accounts),
       to: fc.constantFrom(...destinations),
       quantity: fc.oneof(fc.integer({ min: 1, max: 120 }).map(String), fc.constantFrom('0', '-3', '2.5')),
+      key: fc.option(fc.constantFrom('k1', 'k2'), { freq: 3 }),
     });
     await fc.assert(
-      fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 12 }), async (ops) => {
-        for (const o of ops) {
+      fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 12 }), async (generated) => {
+        run++;
+        const ops = generated.map((o) => ({ ...o, key: o.key === null ? null : `${seed}-${run}-${o.key}` }));
+        const expected = ops.map((o) => {
           const from = model.get(o.from)!;
+          const body = JSON.stringify([o.from, o.to, o.quantity]);
+          const keyed = o.key === null ? undefined : keys.get(`${o.from}/${o.key}`);
+          if (keyed) return keyed.body === body ? (keyed.outcome === 'ok' ? 'replayed' : keyed.outcome) : 'IDEMPOTENCY_KEY_REUSED';
           const q = /^[1-9][0-9]*$/.test(o.quantity) ? BigInt(o.quantity) : null;
           const kind = o.to === 'AST-2' ? 'retirement' : ['AST-101', 'AST-201'].includes(o.to) ? 'system' : 'transfer';
           const reserve = from.compliance ? [from.issued - from.target - from.retired, 0n].reduce((a, b) => (a > b ? a : b)) : 0n;
-          let expected: string;
-          if (q === null) expected = 'QUANTITY_NOT_WHOLE_POSITIVE';
-          else if (o.from === o.to) expected = 'SAME_ACCOUNT';
-          else if (kind === 'retirement' && !from.compliance) expected = 'RETIREMENT_ONLY_FROM_COMPLIANCE';
-          else if (from.balance < q) expected = 'INSUFFICIENT_BALANCE';
-          else if (kind !== 'retirement' && from.compliance && from.balance - q < reserve) expected = 'COMMITMENT_RESERVE_VIOLATION';
-          else expected = 'ok';
-          const got = await ledger.transfer(owners[o.from], { fromAccount: o.from, toAccount: o.to, quantity: o.quantity }).then(
-            () => 'ok',
-            (e: DomainError) => e.code,
-          );
-          expect(got).toBe(expected);
-          if (got === 'ok') {
+          let outcome: string;
+          if (q === null) outcome = 'QUANTITY_NOT_WHOLE_POSITIVE';
+          else if (o.from === o.to) outcome = 'SAME_ACCOUNT';
+          else if (kind === 'retirement' && !from.compliance) outcome = 'RETIREMENT_ONLY_FROM_COMPLIANCE';
+          else if (from.balance < q) outcome = 'INSUFFICIENT_BALANCE';
+          else if (kind !== 'retirement' && from.compliance && from.balance - q < reserve) outcome = 'COMMITMENT_RESERVE_VIOLATION';
+          else outcome = 'ok';
+          if (outcome === 'ok') {
             from.balance -= q!;
             if (kind === 'retirement') from.retired += q!;
             if (model.has(o.to)) model.get(o.to)!.balance += q!;
           }
-        }
+          if (o.key !== null) keys.set(`${o.from}/${o.key}`, { body, outcome });
+          return outcome;
+        });
+        expect(await post(ops, owners)).toEqual(expected);
         for (const [account, m] of model) expect(await balanceOf(db.dataSource, account)).toBe(m.balance.toString());
       }),
-      { numRuns: 25, seed: 20261123 },
+      { numRuns: 25, seed },
     );
+  }
+
+  it('matches an in-memory model over random operation sequences (property-based)', async () => {
+    await modelCheck(async (ops, owners) => {
+      const outcomes: string[] = [];
+      for (const o of ops) {
+        outcomes.push(
+          await ledger.transfer(owners[o.from], { fromAccount: o.from, toAccount: o.to, quantity: o.quantity }, o.key ?? undefined).then(
+            (r) => (r.replayed ? 'replayed' : 'ok'),
+            (e: DomainError) => e.code,
+          ),
+        );
+      }
+      return outcomes;
+    }, 20261123);
+  });
+
+  it('matches the same model when each random sequence is one batch (postings of one account see each other in order)', async () => {
+    await modelCheck(async (ops, owners) => {
+      const args = ops.map((o) => {
+        const actor = owners[o.from];
+        return ['transfer', o.from, o.to, o.quantity, actor.id, actor.targetHolderId ?? null, actor.tradingParticipantId ?? null, false,
+          o.key, o.key === null ? null : JSON.stringify([o.from, o.to, o.quantity]), null, null];
+      });
+      const [{ r }] = await db.dataSource.query(`SELECT ledger_post_batch($1::jsonb) AS r`, [JSON.stringify(args)]);
+      return (r as { ok: boolean; code?: string; replayed?: boolean }[]).map((x) => (x.ok ? (x.replayed ? 'replayed' : 'ok') : x.code!));
+    }, 20261130);
   });
 });
