@@ -44,6 +44,9 @@ export async function createApp(
     abortOnError: false,
   });
   app.disable('x-powered-by');
+  // No ETag on API responses: Express would hash every response body (SHA-1) for a header that no
+  // client of this API sends back (there are no conditional requests).
+  app.set('etag', false);
   app.use(requestIdMiddleware);
   app.use(accessLogMiddleware);
   // every state-changing request is recorded when its response is finished

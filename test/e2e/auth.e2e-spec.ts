@@ -93,6 +93,13 @@ describe('login and tokens (over HTTP)', () => {
     const res = await me(`Bearer ${expired}`);
     expect(res.status).toBe(401);
     expect(res.body.code).toBe('TOKEN_EXPIRED');
+    // a token already accepted (its signature remembered) is still refused once it expires
+    const shortLived = await jwt.signAsync(rest, { expiresIn: 1 });
+    expect((await me(`Bearer ${shortLived}`)).status).toBe(200);
+    const { exp } = JSON.parse(Buffer.from(shortLived.split('.')[1], 'base64url').toString());
+    await new Promise((resolve) => setTimeout(resolve, exp * 1000 - Date.now() + 50));
+    const late = await me(`Bearer ${shortLived}`);
+    expect([late.status, late.body.code]).toEqual([401, 'TOKEN_EXPIRED']);
     const otherIssuer = await jwt.signAsync(rest, { issuer: 'someone-else' });
     expect((await me(`Bearer ${otherIssuer}`)).body.code).toBe('UNAUTHENTICATED');
     expect((await me(`Basic ${Buffer.from('a:b').toString('base64')}`)).body.code).toBe('UNAUTHENTICATED');

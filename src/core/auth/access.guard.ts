@@ -8,6 +8,8 @@ import { ACTOR_RESOLVER, type Actor, type ActorResolver, type TokenClaims } from
 
 export const TOKEN_ISSUER = 'asset-registry';
 const BEARER = /^Bearer +([A-Za-z0-9_.-]+) *$/i;
+/** Tokens whose signature was checked, kept so that a client's next requests skip the HMAC and parsing. */
+const VERIFIED_TOKENS_MAX = 10_000;
 
 /**
  * The one authorization gate, global: a route without an access rule is refused to everybody,
@@ -18,6 +20,13 @@ const BEARER = /^Bearer +([A-Za-z0-9_.-]+) *$/i;
 @Injectable()
 export class AccessGuard implements CanActivate {
   private resolver?: ActorResolver;
+  /**
+   * Signature-checked tokens and their claims. A token is immutable and signed by us, so its
+   * signature stays valid; its expiry is still checked on every request, and the login behind it
+   * is still read on every request (a disabled login or an older token version is refused at once).
+   * Only tokens that passed verification enter; the map is emptied when full.
+   */
+  private readonly verified = new Map<string, TokenClaims>();
 
   constructor(
     private readonly reflector: Reflector,
@@ -50,11 +59,19 @@ export class AccessGuard implements CanActivate {
   private async authenticate(header: string | undefined): Promise<Actor> {
     const token = header ? BEARER.exec(header)?.[1] : undefined;
     if (!token) throw new DomainError('UNAUTHENTICATED');
-    let claims: TokenClaims;
-    try {
-      claims = this.jwt.verify<TokenClaims>(token);
-    } catch (error) {
-      throw new DomainError((error as { name?: string }).name === 'TokenExpiredError' ? 'TOKEN_EXPIRED' : 'UNAUTHENTICATED');
+    let claims = this.verified.get(token);
+    if (claims && !(typeof claims.exp === 'number' && Math.floor(Date.now() / 1000) < claims.exp)) {
+      this.verified.delete(token);
+      throw new DomainError('TOKEN_EXPIRED'); // as jsonwebtoken decides: expired once now ≥ exp
+    }
+    if (!claims) {
+      try {
+        claims = this.jwt.verify<TokenClaims>(token);
+      } catch (error) {
+        throw new DomainError((error as { name?: string }).name === 'TokenExpiredError' ? 'TOKEN_EXPIRED' : 'UNAUTHENTICATED');
+      }
+      if (this.verified.size >= VERIFIED_TOKENS_MAX) this.verified.clear();
+      this.verified.set(token, claims);
     }
     // null: login gone, disabled, or the token is older than the last password change
     this.resolver ??= this.moduleRef.get<ActorResolver>(ACTOR_RESOLVER, { strict: false });

@@ -35,6 +35,8 @@ export interface TokenClaims {
   role: Role;
   /** Token version: bumped on every password change, so older tokens stop working. */
   tv: number;
+  /** Expiry (seconds since the epoch), set when the token is signed. */
+  exp?: number;
 }
 
 /** Implemented by the identity module: turns verified claims into the current actor, or null. */
