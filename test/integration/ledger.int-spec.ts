@@ -159,29 +159,37 @@ describe('the ledger on PostgreSQL', () => {
     const aside = await seedParticipant(q);
     const sources = await Promise.all(Array.from({ length: 8 }, () => fundedParticipant(10)));
     const target = await seedParticipant(q);
-    const blocker = q.createQueryRunner();
-    await blocker.connect();
-    await blocker.startTransaction();
+    // two lock holders: one on the account the first posting needs, one on the batch's target
+    const [asideLock, targetLock] = [q.createQueryRunner(), q.createQueryRunner()];
+    for (const [runner, account] of [[asideLock, aside.account], [targetLock, target.account]] as const) {
+      await runner.connect();
+      await runner.startTransaction();
+      await runner.query(`SELECT 1 FROM accounts WHERE account_number = $1 FOR UPDATE`, [account]);
+    }
     try {
-      await blocker.query(`SELECT 1 FROM accounts WHERE account_number IN ($1, $2) FOR UPDATE`, [aside.account, target.account]);
-      // the first posting goes alone and waits on the lock; the eight that share no account with it
-      // go beside it as one batch, which waits on the lock too, and then loses its connection
+      // the first posting goes alone and waits on its lock; the eight arriving meanwhile are
+      // gathered into one batch, sent when the first is through, which waits on the target's lock
+      // and then loses its connection
       const alone = ledger.transfer(first.login, { fromAccount: first.account, toAccount: aside.account, quantity: '1' });
+      await new Promise((r) => setTimeout(r, 50));
       const batched = sources.map((s) => ledger.transfer(s.login, { fromAccount: s.account, toAccount: target.account, quantity: '1' }).then(() => 'posted', (e: DomainError) => e.code));
+      await asideLock.commitTransaction();
+      await alone;
       let pid: number | undefined;
       for (let i = 0; i < 100 && !pid; i++) {
-        // (not on the blocker's connection: inside a transaction pg_stat_activity stays as first read)
+        // (not on a lock holder's connection: inside a transaction pg_stat_activity stays as first read)
         [{ pid } = { pid: undefined }] = await q.query(`SELECT pid FROM pg_stat_activity WHERE query LIKE 'SELECT ledger_post_batch%' AND wait_event_type = 'Lock'`);
         if (!pid) await new Promise((r) => setTimeout(r, 20));
       }
       expect(pid).toBeDefined();
       await q.query(`SELECT pg_terminate_backend($1)`, [pid]);
       expect(await Promise.all(batched)).toEqual(Array(8).fill('LEDGER_OUTCOME_UNKNOWN'));
-      await blocker.commitTransaction();
-      await alone;
+      await targetLock.commitTransaction();
     } finally {
-      if (blocker.isTransactionActive) await blocker.rollbackTransaction();
-      await blocker.release();
+      for (const runner of [asideLock, targetLock]) {
+        if (runner.isTransactionActive) await runner.rollbackTransaction();
+        await runner.release();
+      }
     }
     // nothing of the lost batch was written, and nothing was sent again
     expect(await balanceOf(q, target.account)).toBe('0');
