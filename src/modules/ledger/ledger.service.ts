@@ -270,8 +270,9 @@ export class LedgerService {
   }
 
   /**
-   * One posting through ledger_post(). Concurrent postings share a round trip and a commit
-   * (ledger_post_batch(), see core/database/batcher.ts); each is still checked and written by ledger_post().
+   * One posting. Concurrent postings share a round trip and a commit (ledger_post_batch(), see
+   * core/database/batcher.ts and migrations/sql/ledger-post-batch.v2.ts), each with its own checks
+   * and result; a lone posting goes through ledger_post() (a batch of one).
    */
   private async post(actor: Actor, req: PostRequest, key?: string, hashed: unknown = req): Promise<PostingResult> {
     const requestHash = key ? createHash('sha256').update(JSON.stringify([req.kind, hashed])).digest('hex') : null;

@@ -57,7 +57,7 @@ export class Account {
   @Column({ name: 'trading_participant_id', type: 'uuid', nullable: true })
   tradingParticipantId: string | null;
 
-  /** Running balance, written only by the ledger_post() function (JAA, whole units). */
+  /** Running balance, written only by the ledger functions (ledger_post_batch / ledger_post) (JAA, whole units). */
   @Column({ type: 'numeric', precision: 20, scale: 0, default: 0, transformer: decimalTransformer })
   balance: Decimal;
 

@@ -6,7 +6,7 @@ import { Account } from './account.entity';
 export const TRANSACTION_TYPES = ['issuance', 'transfer', 'retirement', 'cancellation', 'offset', 'correction'] as const;
 export type TransactionType = (typeof TRANSACTION_TYPES)[number];
 
-/** A completed movement of JAA between two accounts. Append-only; written by ledger_post(). */
+/** A completed movement of JAA between two accounts. Append-only; written by the ledger functions (ledger_post_batch / ledger_post). */
 @Entity('ledger_transactions')
 @Index('uq_ledger_transactions_idempotency', ['initiatorId', 'idempotencyKey'], { unique: true, where: '"idempotency_key" IS NOT NULL' })
 @Index('uq_ledger_transactions_issuance_phase', ['toAccountId', 'phase'], { unique: true, where: `"type" = 'issuance'` })
