@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Ledger benchmark (a script, not a test): `npm run bench:ledger`.
 // Against BENCH_DATABASE_URL (else 127.0.0.1:5432, user postgres), in databases it creates and drops:
-//   (a) pgbench tpcb-like on the same server: P (scale = clients) and H (scale 1, one hot branch row)
+//   (a) pgbench tpcb-like on the same server: P (scale = clients) and H (scale 1, one hot branch row),
+//       each measured right before the phase it is compared with
 //   (b) uncontended transfers/s over HTTP, CLIENTS concurrent clients, each from its own account
 //   (c) transfers/s all from one hot account
 //   (d) idempotent replays/s (same key, same body)
@@ -44,15 +45,23 @@ async function admin(sql) {
   }
 }
 
-function pgbench(scale) {
-  const name = `asset_bench_pgbench_${scale}_${suffix}`;
+const pgbenchDb = (scale) => `asset_bench_pgbench_${scale}_${suffix}`;
+function pgbenchArgs(name) {
   const u = new URL(dbUrl(name));
-  const args = ['-h', u.hostname, '-p', u.port || '5432', '-U', decodeURIComponent(u.username || 'postgres')];
-  execFileSync(PGBENCH, [...args, '-i', '-q', '-s', String(scale), '--no-vacuum', name], { stdio: 'ignore', env: { ...process.env, PGDATABASE: name } });
-  execFileSync(PGBENCH, [...args, '-c', '1', '-T', '1', name], { stdio: 'ignore' }); // warm-up
-  const out = execFileSync(PGBENCH, [...args, '-c', String(CLIENTS), '-j', '2', '-T', String(SECONDS), '-b', 'tpcb-like', name], { encoding: 'utf8' });
-  const tps = Number(/tps = ([0-9.]+)/.exec(out)[1]);
-  return { name, tps };
+  return ['-h', u.hostname, '-p', u.port || '5432', '-U', decodeURIComponent(u.username || 'postgres')];
+}
+/** Creates and fills pgbench's tables at this scale (before anything is measured). */
+async function pgbenchInit(scale) {
+  const name = pgbenchDb(scale);
+  await admin(`CREATE DATABASE ${name}`);
+  execFileSync(PGBENCH, [...pgbenchArgs(name), '-i', '-q', '-s', String(scale), '--no-vacuum', name], { stdio: 'ignore', env: { ...process.env, PGDATABASE: name } });
+}
+/** pgbench tpcb-like TPS at this scale, CLIENTS clients, SECONDS s (after a 1 s warm-up). */
+function pgbench(scale) {
+  const name = pgbenchDb(scale);
+  execFileSync(PGBENCH, [...pgbenchArgs(name), '-c', '1', '-T', '1', name], { stdio: 'ignore' }); // warm-up
+  const out = execFileSync(PGBENCH, [...pgbenchArgs(name), '-c', String(CLIENTS), '-j', '2', '-T', String(SECONDS), '-b', 'tpcb-like', name], { encoding: 'utf8' });
+  return Number(/tps = ([0-9.]+)/.exec(out)[1]);
 }
 
 // node:http with a keep-alive agent: much lighter than fetch, so the load generator (which shares
@@ -136,19 +145,11 @@ async function load(base, next, seconds = SECONDS) {
 }
 
 async function main() {
-  // (a) the server's own yardstick
-  log(`pgbench tpcb-like, ${CLIENTS} clients, ${SECONDS} s: scale ${CLIENTS} (P) and scale 1 (H)…`);
-  await admin(`CREATE DATABASE asset_bench_pgbench_${CLIENTS}_${suffix}`);
-  await admin(`CREATE DATABASE asset_bench_pgbench_1_${suffix}`);
+  // (a) the server's own yardstick. Its tables are made now; each figure is measured right before
+  // the phase it is compared with (P before the uncontended run, H before the hot run): the
+  // machine's speed drifts over a run (the load generator's own CPU per request moves by half on
+  // this machine kind), and a ratio only means something for figures taken under the same conditions.
   let P, H;
-  try {
-    P = pgbench(CLIENTS).tps;
-    H = pgbench(1).tps;
-  } finally {
-    await admin(`DROP DATABASE IF EXISTS asset_bench_pgbench_${CLIENTS}_${suffix} WITH (FORCE)`);
-    await admin(`DROP DATABASE IF EXISTS asset_bench_pgbench_1_${suffix} WITH (FORCE)`);
-  }
-  log(`pgbench P=${P.toFixed(0)} H=${H.toFixed(0)}`);
 
   const name = `asset_bench_ledger_${suffix}`;
   await admin(`CREATE DATABASE ${name}`);
@@ -163,6 +164,9 @@ async function main() {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   try {
+    log(`pgbench tpcb-like tables: scale ${CLIENTS} (P) and scale 1 (H)…`);
+    await pgbenchInit(CLIENTS);
+    await pgbenchInit(1);
     let out = '';
     // LOG_LEVEL=warn hides the start line, so find the port from the listening socket instead
     const base = await new Promise((resolve, reject) => {
@@ -269,10 +273,16 @@ async function main() {
       return run;
     };
 
+    log(`(a) pgbench tpcb-like, ${CLIENTS} clients, ${SECONDS} s, scale ${CLIENTS}…`);
+    P = pgbench(CLIENTS);
+    log(`pgbench P=${P.toFixed(0)}`);
     log('(b) uncontended transfers…');
     const uncontended = await measured(uncontendedBody);
     log(`uncontended ${uncontended.tps.toFixed(0)}/s p50 ${uncontended.p50.toFixed(1)} ms p99 ${uncontended.p99.toFixed(1)} ms ${JSON.stringify(uncontended.codes)}; ${uncontended.cpu}`);
 
+    log(`(a) pgbench tpcb-like, ${CLIENTS} clients, ${SECONDS} s, scale 1…`);
+    H = pgbench(1);
+    log(`pgbench H=${H.toFixed(0)}`);
     log('(c) hot-account transfers…');
     const hotRun = await measured(() => ({ token: hot.token, body: { fromAccount: hot.account, toAccount: pick(hot.account), quantity: '1' } }));
     log(`hot ${hotRun.tps.toFixed(0)}/s p50 ${hotRun.p50.toFixed(1)} ms p99 ${hotRun.p99.toFixed(1)} ms ${JSON.stringify(hotRun.codes)}; ${hotRun.cpu}`);
@@ -329,6 +339,7 @@ async function main() {
   } finally {
     if (app.exitCode === null) app.kill('SIGKILL');
     await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    for (const scale of [CLIENTS, 1]) await admin(`DROP DATABASE IF EXISTS ${pgbenchDb(scale)} WITH (FORCE)`);
   }
 }
 
