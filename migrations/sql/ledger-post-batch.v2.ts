@@ -49,7 +49,7 @@ DECLARE
   p_secretariat boolean; p_key text; p_request_hash text; p_phase text; p_reason text;
   f int; t int; -- slots of the source and the destination (NULL: no such account)
   v_from_number text; v_type text; v_qty numeric; v_reserve numeric; v_tx uuid;
-  v_from_hash text; v_to_hash text; v_event text; v_result jsonb; v_existing record;
+  v_from_hash text; v_to_hash text; v_events text[]; v_sides int[]; v_result jsonb; v_existing record;
 BEGIN
   IF jsonb_typeof(p_requests) IS DISTINCT FROM 'array' THEN
     RAISE EXCEPTION 'ledger_post_batch expects a JSON array' USING ERRCODE = '22023';
@@ -233,22 +233,22 @@ BEGIN
       -- Outbox: both sides of a transfer, the source of a retirement / cancellation / offset, the
       -- receiver of an issuance. Allowance mail goes to email A (holders) or the participant's
       -- contact, never to email B. Rendered by the dispatcher from the payload.
-      v_event := CASE v_type WHEN 'transfer' THEN 'transfer.out' WHEN 'issuance' THEN NULL
-                             WHEN 'correction' THEN CASE WHEN a_type[f] = 'issuance' THEN NULL ELSE 'correction' END
-                             ELSE v_type END;
-      IF v_event IS NOT NULL AND a_email[f] IS NOT NULL THEN
-        n_event := n_event || v_event; n_email := n_email || a_email[f]; n_tx := n_tx || v_tx;
-        n_payload := n_payload || jsonb_build_object('transactionId', v_tx, 'accountNumber', a_num[f], 'accountName', a_name[f],
-          'quantity', v_qty::text, 'counterparty', a_num[t], 'at', to_char(v_at AT TIME ZONE 'Asia/Tokyo', 'YYYY-MM-DD HH24:MI "JST"'));
-      END IF;
-      v_event := CASE v_type WHEN 'transfer' THEN 'transfer.in' WHEN 'issuance' THEN 'jaa.issued'
-                             WHEN 'correction' THEN CASE WHEN a_type[t] = 'issuance' THEN NULL ELSE 'correction' END
-                             ELSE NULL END;
-      IF v_event IS NOT NULL AND a_email[t] IS NOT NULL THEN
-        n_event := n_event || v_event; n_email := n_email || a_email[t]; n_tx := n_tx || v_tx;
-        n_payload := n_payload || jsonb_build_object('transactionId', v_tx, 'accountNumber', a_num[t], 'accountName', a_name[t],
-          'quantity', v_qty::text, 'counterparty', a_num[f], 'at', to_char(v_at AT TIME ZONE 'Asia/Tokyo', 'YYYY-MM-DD HH24:MI "JST"'));
-      END IF;
+      v_events := ARRAY[
+        CASE v_type WHEN 'transfer' THEN 'transfer.out' WHEN 'issuance' THEN NULL
+                    WHEN 'correction' THEN CASE WHEN a_type[f] = 'issuance' THEN NULL ELSE 'correction' END
+                    ELSE v_type END,
+        CASE v_type WHEN 'transfer' THEN 'transfer.in' WHEN 'issuance' THEN 'jaa.issued'
+                    WHEN 'correction' THEN CASE WHEN a_type[t] = 'issuance' THEN NULL ELSE 'correction' END
+                    ELSE NULL END];
+      v_sides := ARRAY[f, t];
+      FOR i IN 1..2 LOOP -- the side's slot, and the other side's (the counterparty)
+        IF v_events[i] IS NOT NULL AND a_email[v_sides[i]] IS NOT NULL THEN
+          n_event := n_event || v_events[i]; n_email := n_email || a_email[v_sides[i]]; n_tx := n_tx || v_tx;
+          n_payload := n_payload || jsonb_build_object('transactionId', v_tx, 'accountNumber', a_num[v_sides[i]],
+            'accountName', a_name[v_sides[i]], 'quantity', v_qty::text, 'counterparty', a_num[v_sides[3 - i]],
+            'at', to_char(v_at AT TIME ZONE 'Asia/Tokyo', 'YYYY-MM-DD HH24:MI "JST"'));
+        END IF;
+      END LOOP;
 
       v_result := jsonb_build_object('ok', true, 'transactionId', v_tx, 'type', v_type, 'status', 'completed',
         'fromAccount', a_num[f], 'toAccount', a_num[t], 'quantity', v_qty::text,
