@@ -27,6 +27,11 @@
  * batch see each other's effects in arrival order (balance, chain, issued, retired), exactly as
  * consecutive ledger_post() calls did. The hash chain expression is the one ledger:verify uses.
  * ledger_post() (v2) is this function applied to a batch of one.
+ *
+ * Deliberate differences from v1 (none reachable through the API, whose DTOs admit neither): an
+ * unknown or NULL kind refuses the whole batch (22023; v1 let it skip the ownership check), and
+ * L-2001 also refuses quantities written with decimals ('1.0': v1 posted them and their entry
+ * hashes then failed ledger:verify), NaN, Infinity and anything beyond numeric(20,0).
  */
 export const LEDGER_POST_BATCH_V2_SQL = `
 CREATE OR REPLACE FUNCTION ledger_post_batch(p_requests jsonb) RETURNS jsonb LANGUAGE plpgsql AS $fn$
@@ -79,6 +84,10 @@ BEGIN
     p_kind := r->>0; p_from := r->>1; p_to := r->>2; p_quantity := (r->>3)::numeric; p_initiator := (r->>4)::uuid;
     p_holder := (r->>5)::uuid; p_participant := (r->>6)::uuid; p_secretariat := (r->>7)::boolean;
     p_key := r->>8; p_request_hash := r->>9; p_phase := r->>10; p_reason := r->>11;
+    IF p_kind IS NULL OR p_kind NOT IN ('transfer', 'issuance', 'correction') THEN
+      -- (v1 let any other kind skip the ownership check) a caller's error: the batch is refused
+      RAISE EXCEPTION 'ledger_post_batch: unknown kind %', coalesce(p_kind, 'NULL') USING ERRCODE = '22023';
+    END IF;
     v_from_number := CASE WHEN p_kind = 'issuance' THEN 'AST-1' ELSE p_from END;
     v_result := NULL;
 
@@ -104,8 +113,9 @@ BEGIN
     t := array_position(a_num, p_to);
     <<checks>>
     BEGIN
-      -- L-2001: whole positive quantities (issuance computes its own)
-      IF p_kind <> 'issuance' AND (p_quantity IS NULL OR p_quantity <= 0 OR p_quantity <> trunc(p_quantity)) THEN
+      -- L-2001: whole positive quantities (issuance computes its own), written without decimals and
+      -- within numeric(20,0) (v1 let '1.0' through, whose entry hashes then did not verify, and NaN)
+      IF p_kind <> 'issuance' AND NOT coalesce(p_quantity > 0 AND p_quantity < 1e20 AND scale(p_quantity) = 0, false) THEN
         v_result := jsonb_build_object('ok', false, 'code', 'QUANTITY_NOT_WHOLE_POSITIVE', 'check', 'L-2001', 'details', '{}'::jsonb);
         EXIT checks;
       END IF;
@@ -257,8 +267,8 @@ BEGIN
       -- the accounts as the next posting of this batch sees them (stored as numeric(20,0))
       a_balance[f] := (a_balance[f] - v_qty)::numeric(20,0); a_count[f] := a_count[f] + 1; a_hash[f] := v_from_hash;
       a_balance[t] := (a_balance[t] + v_qty)::numeric(20,0); a_count[t] := a_count[t] + 1; a_hash[t] := v_to_hash;
-      IF v_type = 'retirement' THEN a_retired[f] := a_retired[f] + v_qty; END IF;
-      IF v_type = 'issuance' THEN a_issued[t] := a_issued[t] + v_qty; END IF;
+      IF v_type = 'retirement' THEN a_retired[f] := (a_retired[f] + v_qty)::numeric(20,0); END IF;
+      IF v_type = 'issuance' THEN a_issued[t] := (a_issued[t] + v_qty)::numeric(20,0); END IF;
       a_touched[f] := true; a_touched[t] := true;
     END IF;
 

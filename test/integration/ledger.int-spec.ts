@@ -236,6 +236,16 @@ describe('the ledger on PostgreSQL', () => {
     expect(r[2].transactionId).toBe(r[0].transactionId);
     expect(await balanceOf(db.dataSource, p.account)).toBe('0');
     await expect(db.dataSource.query(`SELECT ledger_post_batch('{"a": 1}'::jsonb)`)).rejects.toThrow(/expects a JSON array/);
+    // quantities must be written as whole numbers within numeric(20,0); an unknown kind refuses the batch
+    const [{ q }] = await db.dataSource.query(`SELECT ledger_post_batch($1::jsonb) AS q`, [
+      JSON.stringify(['1.0', 'NaN', '100000000000000000000', '2.50', 'Infinity'].map((quantity) => args(quantity, null, null))),
+    ]);
+    expect(q.map((x: { code?: string }) => x.code)).toEqual(Array(5).fill('QUANTITY_NOT_WHOLE_POSITIVE'));
+    for (const kind of ['foo', null]) {
+      const bad = [kind, ...args('1', null, null).slice(1)];
+      await expect(db.dataSource.query(`SELECT ledger_post_batch($1::jsonb)`, [JSON.stringify([args('1', null, null), bad])])).rejects.toThrow(/unknown kind/);
+    }
+    expect(await balanceOf(db.dataSource, p.account)).toBe('0');
   });
 
   it('replays an Idempotency-Key: same body → original result and nothing written; other body → 409', async () => {
