@@ -9,9 +9,10 @@ export type NotificationStatus = 'pending' | 'sending' | 'sent' | 'failed';
  * from the event's template and payload (at enqueue, or at dispatch for rows written by SQL).
  */
 @Entity('notifications')
-@Index('ix_notifications_created_at', ['createdAt'])
+// The dispatcher's queue, oldest first: only messages still to send are in it, so claiming stays
+// cheap however many were sent before (an index over all rows made it walk past every sent one).
+@Index('ix_notifications_unsent', ['createdAt'], { where: `"status" IN ('pending', 'sending')` })
 @Index('uq_notifications_event_key', ['eventKey'], { unique: true })
-@Index('ix_notifications_due', ['status', 'nextAttemptAt'])
 @Check('ck_notifications_status', `"status" IN ('pending','sending','sent','failed')`)
 @Check('ck_notifications_recipients', `cardinality("recipients") > 0`)
 export class Notification {
