@@ -1,12 +1,11 @@
 import { Batcher } from './batcher';
 
 /** A fake database: batches and single postings resolve when the test releases them. */
-function harness(maxInFlight = 1, maxBatch = 4, extra: { minBatchBeside?: number; keysOf?: (item: number) => string[] } = {}) {
+function harness(maxInFlight = 1, maxBatch = 4) {
   const calls: { kind: 'batch' | 'one'; items: number[]; release: (fail?: boolean) => void }[] = [];
   const gc = new Batcher<number, string>({
     maxInFlight,
     maxBatch,
-    ...extra,
     runBatch: (items) =>
       new Promise((resolve, reject) => {
         calls.push({ kind: 'batch', items, release: (fail) => (fail ? reject(new Error('batch aborted')) : resolve(items.map((i) => `r${i}`))) });
@@ -113,31 +112,5 @@ describe('batching concurrent database calls', () => {
     expect(await Promise.all([1, 2, 3].map((i) => gc.submit(i)))).toEqual(['one1', 'one2', 'one3']);
     expect(() => new Batcher<number, string>({ maxInFlight: 0, maxBatch: 10, runBatch: async () => [], runOne: async () => '' })).toThrow(/maxInFlight/);
     expect(() => new Batcher<number, string>({ maxInFlight: 1, maxBatch: 0, runBatch: async () => [], runOne: async () => '' })).toThrow(/maxBatch/);
-  });
-
-  it('sends a batch beside one in flight only when enough items wait', async () => {
-    const { gc, calls, tick } = harness(2, 10, { minBatchBeside: 3 });
-    [1, 2, 3].forEach((i) => void gc.submit(i));
-    expect(calls.map((c) => c.items)).toEqual([[1]]); // 2 and 3 wait: too few to go beside [1]
-    void gc.submit(4);
-    expect(calls.map((c) => c.items)).toEqual([[1], [2, 3, 4]]);
-    calls[0].release();
-    calls[1].release();
-    await tick();
-  });
-
-  it('beside a batch in flight, takes only items sharing no key with it, in order per key', async () => {
-    // item i locks the keys `k${i % 10}` and `k${Math.floor(i / 10)}`
-    const { gc, calls, tick } = harness(2, 10, { keysOf: (i) => [`k${i % 10}`, `k${Math.floor(i / 10)}`] });
-    const all = [11, 12, 21, 13, 31, 44].map((i) => gc.submit(i));
-    // [11] is sent alone; beside it: 12 and 13 share k1, 21 and 31 share k1, 44 does not
-    expect(calls.map((c) => c.items)).toEqual([[11], [44]]);
-    calls[0].release();
-    await tick();
-    // k1 is free again: the rest go in their order; nothing was dropped or sent twice
-    expect(calls.map((c) => c.items)).toEqual([[11], [44], [12, 21, 13, 31]]);
-    calls[1].release();
-    calls[2].release();
-    expect(await Promise.all(all)).toEqual(['one11', 'r12', 'r21', 'r13', 'r31', 'one44']);
   });
 });

@@ -17,19 +17,6 @@ import { requestContext } from '../logging/request-context';
 export interface BatcherOptions<P, R> {
   maxInFlight: number;
   maxBatch: number;
-  /**
-   * Items that must be ready before a batch is sent beside one already at the database (default
-   * 1). A few items are better sent together once the batch in flight returns than as a tiny batch
-   * of their own, which would pay a round trip and a commit for little.
-   */
-  minBatchBeside?: number;
-  /**
-   * What an item locks (for postings: its account numbers). A batch sent beside others takes only
-   * items that share no key with the batches in flight, so batches never wait on each other's row
-   * locks (a waiting batch would hold a connection and PostgreSQL's cleanup horizon for nothing);
-   * items of one key are sent in the order they came.
-   */
-  keysOf?(item: P): readonly string[];
   /** Sends several items in one round trip; resolves with one result per item, in order. */
   runBatch(items: P[]): Promise<R[]>;
   /** Sends one item (with its own retries, if any). */
@@ -50,8 +37,6 @@ interface Waiting<P, R> {
 export class Batcher<P, R> {
   private queue: Waiting<P, R>[] = [];
   private inFlight = 0;
-  /** Keys held by the batches in flight, with how many batches hold each. */
-  private readonly busy = new Map<string, number>();
 
   constructor(private readonly options: BatcherOptions<P, R>) {
     if (!(options.maxInFlight >= 1 && options.maxBatch >= 1)) throw new Error('Batcher needs maxInFlight ≥ 1 and maxBatch ≥ 1');
@@ -66,42 +51,14 @@ export class Batcher<P, R> {
 
   private pump(): void {
     while (this.inFlight < this.options.maxInFlight && this.queue.length > 0) {
-      const batch = this.take();
-      if (batch.length === 0) return; // only beside a batch in flight, whose end pumps again
-      const keys = this.options.keysOf ? batch.flatMap((w) => this.options.keysOf!(w.item)) : [];
-      for (const k of keys) this.busy.set(k, (this.busy.get(k) ?? 0) + 1);
+      const batch = this.queue.splice(0, this.options.maxBatch);
       this.inFlight++;
       // a batch serves many requests: it runs outside the context of the one that happened to send it
       void requestContext.exit(() => this.send(batch)).finally(() => {
-        for (const k of keys) {
-          const n = this.busy.get(k)! - 1;
-          if (n === 0) this.busy.delete(k);
-          else this.busy.set(k, n);
-        }
         this.inFlight--;
         this.pump();
       });
     }
-  }
-
-  /** The next batch: the front of the queue, or beside batches in flight only what does not clash. */
-  private take(): Waiting<P, R>[] {
-    const { maxBatch, keysOf } = this.options;
-    if (this.inFlight === 0) return this.queue.splice(0, maxBatch);
-    const taken: Waiting<P, R>[] = [];
-    const rest: Waiting<P, R>[] = [];
-    const held = new Set<string>(); // keys of items left waiting: later items of those keys wait too
-    for (const w of this.queue) {
-      const keys = keysOf?.(w.item) ?? [];
-      if (taken.length < maxBatch && !keys.some((k) => this.busy.has(k) || held.has(k))) taken.push(w);
-      else {
-        keys.forEach((k) => held.add(k));
-        rest.push(w);
-      }
-    }
-    if (taken.length < (this.options.minBatchBeside ?? 1)) return [];
-    this.queue = rest;
-    return taken;
   }
 
   private async send(batch: Waiting<P, R>[]): Promise<void> {

@@ -57,12 +57,12 @@ const MAX_ATTEMPTS = 5;
  * Batches at the database at once, and postings per batch (see core/database/batcher.ts). One at a
  * time: ledger_post_batch() v2 costs little per posting beyond a fixed cost per batch, so postings
  * that arrive meanwhile are better gathered into the next batch than sent as a second, small one
- * (measured: ~1,730–1,850 vs ~1,580 transfers/s with two; bench/README.md). The conflict-aware
- * options below take effect if this is raised.
+ * (measured: ~1,730–1,850 vs ~1,580 transfers/s with two; bench/README.md). One at a time also
+ * means a process's batches never wait on each other's account locks (two batches contending for
+ * a hot account once held PostgreSQL's cleanup horizon and collapsed the hot figure).
  */
 const LEDGER_BATCHES_IN_FLIGHT = 1;
 const LEDGER_BATCH_MAX = 64;
-const LEDGER_BATCH_MIN_BESIDE = 8;
 
 /** ledger_post()'s twelve arguments, in order. */
 type PostParams = [string, string | null, string, string | null, string, string | null, string | null, boolean, string | null, string | null, string | null, string | null];
@@ -307,9 +307,6 @@ export class LedgerService {
   private readonly postings = new Batcher<PostParams, PostOutcome>({
     maxInFlight: LEDGER_BATCHES_IN_FLIGHT,
     maxBatch: LEDGER_BATCH_MAX,
-    minBatchBeside: LEDGER_BATCH_MIN_BESIDE,
-    // the accounts a posting locks: batches side by side never wait on each other's accounts
-    keysOf: ([kind, from, to]) => [kind === 'issuance' ? 'AST-1' : from ?? '', to],
     runBatch: async (items) => {
       const [{ r }] = await this.db.query(`SELECT ledger_post_batch($1::jsonb) AS r`, [jsonParam(items)]);
       return r as PostOutcome[];
