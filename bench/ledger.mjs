@@ -66,7 +66,10 @@ function pgbench(scale) {
 
 // node:http with a keep-alive agent: much lighter than fetch, so the load generator (which shares
 // the machine's two cores with the registry and PostgreSQL) takes as little CPU as it can.
-const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+// Each phase opens its own connections (load() below): a connection left idle between phases (a
+// pgbench run lasts longer than a keep-alive timeout) may be closed by the server just as it is
+// reused, and the request on it fails with ECONNRESET ('socket hang up'): a run died of that once.
+let agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 function post(base, path, headers, body) {
   return new Promise((resolve, reject) => {
     const u = new URL(path, base);
@@ -110,6 +113,8 @@ const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor(
 
 /** CLIENTS loops for SECONDS, each sending what next(i) builds; returns ok/s and latencies. */
 async function load(base, next, seconds = SECONDS) {
+  agent.destroy();
+  agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
   const latencies = [];
   let ok = 0;
   let failed = 0;

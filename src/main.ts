@@ -4,6 +4,7 @@ import { ConfigError, loadEnv } from './core/config/env';
 import { JsonLogger } from './core/logging/json-logger';
 import type { Server } from 'node:https';
 import { createTlsServer } from './modules/prtr/tls-server';
+import { closeIdleWhileStopping } from './core/http/keep-alive';
 
 async function main() {
   const startedAt = process.hrtime.bigint();
@@ -55,6 +56,7 @@ async function main() {
     force.unref();
     try {
       // Stops accepting connections, waits for in-flight requests, then closes the pool.
+      closeIdleWhileStopping(server);
       if (tls) await new Promise((resolve) => tls!.close(resolve));
       await app.close();
       await embedded?.close();

@@ -1,4 +1,6 @@
+import { connect } from 'node:net';
 import { Controller, Get, Module, Post } from '@nestjs/common';
+import { loadEnv } from '../../src/core/config/env';
 import { Public } from '../../src/core/auth/permissions';
 import { createTestApp, type TestApp } from '../support/app';
 
@@ -110,5 +112,39 @@ describe('HTTP plumbing (over HTTP)', () => {
   it('a malformed X-Request-Id is replaced by a generated one', async () => {
     const res = await t.http().get('/health').set('X-Request-Id', 'bad id with spaces<script>');
     expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+describe('keep-alive connections', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ HTTP_KEEP_ALIVE_TIMEOUT_MS: '1500' });
+    await t.app.listen(0, '127.0.0.1');
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('default to 65 s, above the usual proxy idle timeout (Node would close after 5 s)', () => {
+    expect(loadEnv({}).HTTP_KEEP_ALIVE_TIMEOUT_MS).toBe(65000);
+    expect(() => loadEnv({ HTTP_KEEP_ALIVE_TIMEOUT_MS: '500' })).toThrow(/HTTP_KEEP_ALIVE_TIMEOUT_MS/);
+  });
+
+  it('an idle connection stays open for HTTP_KEEP_ALIVE_TIMEOUT_MS, then the server closes it', async () => {
+    const { port } = t.app.getHttpServer().address() as { port: number };
+    const socket = connect(port, '127.0.0.1');
+    let answer = '';
+    let answered = 0;
+    const closed = new Promise<number>((resolve) => socket.on('close', () => resolve(Date.now())));
+    socket.on('data', (chunk) => {
+      answer += chunk.toString();
+      if (!answered && /\r\n\r\n[\s\S]*\}/.test(answer)) answered = Date.now();
+    });
+    socket.write('GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: keep-alive\r\n\r\n');
+    const idle = (await closed) - answered;
+    expect(answer).toMatch(/^HTTP\/1\.1 200/);
+    expect(answer).toMatch(/keep-alive/i);
+    expect(idle).toBeGreaterThanOrEqual(1300);
+    expect(idle).toBeLessThan(4000);
   });
 });

@@ -85,7 +85,10 @@ describe('the registry process', () => {
     r.proc.kill('SIGTERM');
     const res = await inFlight;
     expect(res.status).toBe(401);
+    // fetch keeps the connection alive: it is closed once idle, not after HTTP_KEEP_ALIVE_TIMEOUT_MS
+    const answered = Date.now();
     expect((await r.exited).code).toBe(0);
+    expect(Date.now() - answered).toBeLessThan(5000);
     expect(r.output()).toContain('"msg":"stopped"');
     await expect(fetch(`${url}/health`)).rejects.toThrow();
   });

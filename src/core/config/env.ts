@@ -87,6 +87,17 @@ export class Env {
   @Max(50 * 1024 * 1024)
   BODY_LIMIT_BYTES = 1024 * 1024;
 
+  /**
+   * How long an idle keep-alive connection stays open, in ms. Longer than the idle timeout of the
+   * reverse proxy or load balancer in front (commonly 60 s): a server that closes first races the
+   * proxy's next request on that connection, and the proxy answers 502.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(120000)
+  HTTP_KEEP_ALIVE_TIMEOUT_MS = 65000;
+
   /** Largest uploaded file, in bytes (default 10 MB). */
   @Transform(toInt)
   @IsInt()

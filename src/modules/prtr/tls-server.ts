@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { INestApplication } from '@nestjs/common';
 import type { Env } from '../../core/config/env';
+import { applyKeepAlive } from '../../core/http/keep-alive';
 import { CertificatesService } from './certificates.service';
 import { issueServerCertificate } from './pki/ca';
 import { httpsServerOptions } from './pki/tls';
@@ -24,5 +25,7 @@ export async function createTlsServer(app: INestApplication, env: Env): Promise<
         // never beyond the CA (397 days otherwise)
         validityDays: Math.min(397, Math.floor((Date.parse(new X509Certificate(ca.certPem).validTo) - Date.now()) / 86_400_000) - 1),
       });
-  return createServer(httpsServerOptions({ ...own, caCertPem: ca.certPem }), app.getHttpAdapter().getInstance());
+  const server = createServer(httpsServerOptions({ ...own, caCertPem: ca.certPem }), app.getHttpAdapter().getInstance());
+  applyKeepAlive(server, env.HTTP_KEEP_ALIVE_TIMEOUT_MS);
+  return server;
 }
