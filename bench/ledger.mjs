@@ -12,7 +12,9 @@
 import { execFileSync, spawn } from 'node:child_process';
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -160,9 +162,12 @@ async function main() {
   await admin(`CREATE DATABASE ${name}`);
   if (DIAG) await admin(`ALTER DATABASE ${name} SET track_functions = 'pl'`); // PL/pgSQL time per function
   const url = dbUrl(name);
+  // the registry's own files (the mail the dispatcher writes without SMTP_URL) go to a folder of the
+  // bench's, removed at the end, not to the checkout's data folder
+  const dataDir = mkdtempSync(join(tmpdir(), 'asset-bench-ledger-'));
   const app = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), 'dist/src/main.js'], {
     env: {
-      PATH: process.env.PATH, NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', DATABASE_URL: url, MIGRATIONS_RUN: 'true',
+      PATH: process.env.PATH, NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', DATABASE_URL: url, MIGRATIONS_RUN: 'true', DATA_DIR: dataDir,
       JWT_SECRET: randomBytes(32).toString('hex'), LOG_LEVEL: 'warn', DATABASE_POOL_SIZE: process.env.BENCH_POOL ?? String(Math.min(CLIENTS, 40)),
       BOOTSTRAP_SECRETARIAT_LOGIN_ID: 'bench-sec', BOOTSTRAP_SECRETARIAT_PASSWORD: 'Bench-Secretariat-1',
     },
@@ -343,6 +348,7 @@ async function main() {
     if (verify !== 'ok') process.exitCode = 1;
   } finally {
     if (app.exitCode === null) app.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
     await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     for (const scale of [CLIENTS, 1]) await admin(`DROP DATABASE IF EXISTS ${pgbenchDb(scale)} WITH (FORCE)`);
   }
