@@ -109,6 +109,19 @@ describe('HTTP plumbing (over HTTP)', () => {
     expect(en.body.message).toBe('No such route.');
   });
 
+  it('a JSON body nested deeper than 32 levels is 400 JSON_TOO_DEEP, even unauthenticated (not a stack overflow)', async () => {
+    const nested = (depth: number) => `{"loginId":"a","password":"b","x":${'['.repeat(depth - 1)}${']'.repeat(depth - 1)}}`;
+    const deep = await t.http().post('/api/v1/auth/login').set('content-type', 'application/json').send(nested(1000)); // within this app's 2 KB limit
+    expect(deep.status).toBe(400);
+    expect(deep.body).toMatchObject({ code: 'JSON_TOO_DEEP', details: { maxDepth: 32 } });
+    const justOver = await t.http().post('/api/v1/auth/login').set('content-type', 'application/json').send(nested(33));
+    expect(justOver.body.code).toBe('JSON_TOO_DEEP');
+    // 32 levels are parsed and validated as usual (here: an unknown property)
+    const deepest = await t.http().post('/api/v1/auth/login').set('content-type', 'application/json').send(nested(32));
+    expect(deepest.status).toBe(400);
+    expect(deepest.body.code).toBe('VALIDATION_FAILED');
+  });
+
   it('a malformed X-Request-Id is replaced by a generated one', async () => {
     const res = await t.http().get('/health').set('X-Request-Id', 'bad id with spaces<script>');
     expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);

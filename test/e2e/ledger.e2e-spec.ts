@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { createTestApp, type TestApp, binary } from '../support/app';
+import { BOOTSTRAP_LOGIN, createTestApp, type TestApp, binary } from '../support/app';
 import { activatedHolder, activatedParticipant, auth, secretariatToken, type Holder } from '../factories/identity';
 
 describe('allowances over HTTP', () => {
@@ -150,5 +150,112 @@ describe('allowances over HTTP', () => {
     const correction = await t.http().post('/api/v1/corrections').set(auth(sec)).send({ accountNumber: trader.accountNumber, direction: 'credit', quantity: '2', reason: '移転誤りの訂正' });
     expect(correction.status).toBe(201);
     expect((await t.http().post('/api/v1/corrections').set(auth(sec)).send({ accountNumber: trader.accountNumber, direction: 'credit', quantity: '2' })).status).toBe(400);
+  });
+});
+
+describe('allowances at the edges (own database: AST-1 is taken to its limit)', () => {
+  let t: TestApp;
+  let sec: string;
+  let trader: Awaited<ReturnType<typeof activatedParticipant>>;
+  let other: Awaited<ReturnType<typeof activatedParticipant>>;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    sec = await secretariatToken(t);
+    trader = await activatedParticipant(t, sec);
+    other = await activatedParticipant(t, sec);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const correct = (accountNumber: string, direction: 'credit' | 'debit', quantity: string, reason = '訂正', key?: string) => {
+    const req = t.http().post('/api/v1/corrections').set(auth(sec));
+    return (key ? req.set('Idempotency-Key', key) : req).send({ accountNumber, direction, quantity, reason });
+  };
+
+  it('a correction reason of whitespace only (full-width spaces, tabs, newlines) is REASON_REQUIRED; a reason is stored trimmed', async () => {
+    for (const reason of ['\u3000', '\t\n', ' \u3000 ']) {
+      const res = await correct(trader.accountNumber, 'credit', '1', reason);
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ code: 'REASON_REQUIRED', details: { check: 'L-2003' } });
+    }
+    const ok = await correct(trader.accountNumber, 'credit', '5', '\u3000発行数量の誤り\n');
+    expect(ok.status).toBe(201);
+    const [row] = await t.db.dataSource.query(`SELECT reason FROM ledger_transactions WHERE id = $1`, [ok.body.transactionId]);
+    expect(row.reason).toBe('発行数量の誤り');
+  });
+
+  it('a posting beyond numeric(20,0) is 422 LEDGER_LIMIT_EXCEEDED, writes nothing, and postings beside it go through', async () => {
+    // the API takes at most 18 digits per posting; the way to the limit is taken directly in SQL
+    const [{ id: secId }] = await t.db.dataSource.query(`SELECT id FROM logins WHERE login_id = $1`, [BOOTSTRAP_LOGIN]);
+    const [{ r }] = await t.db.dataSource.query(
+      `SELECT ledger_post('correction', 'AST-1', $1, 99999999999999999990, $2, NULL, NULL, true, NULL, NULL, NULL, 'to the limit') AS r`,
+      [other.accountNumber, secId],
+    );
+    expect(r.ok).toBe(true);
+    const [{ n: before }] = await t.db.dataSource.query(`SELECT count(*)::int AS n FROM ledger_transactions`);
+    // AST-1 now stands at −(10^20 − 5); an overflowing credit arrives among ordinary transfers
+    const results = await Promise.all([
+      correct(trader.accountNumber, 'credit', '999999999999999999', '上限超過', 'limit-1'),
+      ...Array.from({ length: 4 }, () =>
+        t.http().post('/api/v1/transfers').set(auth(trader.token)).send({ fromAccount: trader.accountNumber, toAccount: other.accountNumber, quantity: '1' }),
+      ),
+    ]);
+    expect(results[0].status).toBe(422);
+    expect(results[0].body).toMatchObject({ code: 'LEDGER_LIMIT_EXCEEDED', details: { check: 'L-3003' } });
+    expect(results[0].body.message).toMatch(/上限/);
+    expect(results.slice(1).map((res) => res.status)).toEqual([201, 201, 201, 201]);
+    const [{ n: after }] = await t.db.dataSource.query(`SELECT count(*)::int AS n FROM ledger_transactions`);
+    expect(after).toBe(before + 4);
+    const totals = await t.http().get('/api/v1/ledger/totals').set(auth(sec)).expect(200);
+    expect(totals.body.totalBalance).toBe('0');
+    expect(totals.body.systemAccounts.find((a: { accountNumber: string }) => a.accountNumber === 'AST-1').balance).toBe('-99999999999999999995');
+    // what still fits is still posted, up to 10^20 − 1 exactly; the refused key was not used up
+    expect((await correct(trader.accountNumber, 'credit', '4', '上限超過', 'limit-1')).status).toBe(201);
+    expect((await correct(trader.accountNumber, 'credit', '1')).body.code).toBe('LEDGER_LIMIT_EXCEEDED');
+    await expect(t.db.dataSource.query(`SELECT balance::text AS b FROM accounts WHERE account_number = 'AST-1'`)).resolves.toEqual([{ b: '-99999999999999999999' }]);
+  });
+
+  it('a transfer body nested 5,000 deep (10 KB) is 400 JSON_TOO_DEEP and moves nothing', async () => {
+    const body = `{"fromAccount":"${trader.accountNumber}","toAccount":"${other.accountNumber}","quantity":"1","x":${'['.repeat(4999)}${']'.repeat(4999)}}`;
+    const [{ n: before }] = await t.db.dataSource.query(`SELECT count(*)::int AS n FROM ledger_transactions`);
+    const res = await t.http().post('/api/v1/transfers').set(auth(trader.token)).set('content-type', 'application/json').send(body);
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('JSON_TOO_DEEP');
+    const [{ n: after }] = await t.db.dataSource.query(`SELECT count(*)::int AS n FROM ledger_transactions`);
+    expect(after).toBe(before);
+  });
+
+  it('a history cursor beyond bigint is 400, not a database error', async () => {
+    const cursor = Buffer.from('9999999999999999999').toString('base64url');
+    const res = await t.http().get(`/api/v1/accounts/${trader.accountNumber}/transactions?cursor=${cursor}`).set(auth(trader.token));
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ code: 'VALIDATION_FAILED', details: { fields: [{ field: 'cursor' }] } });
+    const audit = await t.http().get(`/api/v1/audit-events?cursor=${cursor}`).set(auth(sec));
+    expect(audit.status).toBe(400);
+    const largest = Buffer.from('9223372036854775807').toString('base64url');
+    expect((await t.http().get(`/api/v1/accounts/${trader.accountNumber}/transactions?cursor=${largest}`).set(auth(trader.token))).status).toBe(200);
+  });
+
+  it('a (time, id) cursor must be exactly what the registry wrote: anything else is 400, not a database error', async () => {
+    const uuid = '00000000-0000-4000-8000-000000000000';
+    const cursorOf = (key: object) => Buffer.from(JSON.stringify(key)).toString('base64url');
+    const bad = [
+      { at: '1', id: uuid },
+      { at: 'foo 2020', id: uuid },
+      { at: '+275760-09-13T00:00:00.000Z', id: uuid },
+      { at: '2026-02-31T00:00:00.000Z', id: uuid },
+      { at: '2026-01-01T00:00:00.000Z', id: '-'.repeat(36) },
+      { at: '2026-01-01T00:00:00.000Z', id: 7 },
+    ];
+    for (const path of ['/api/v1/notifications', '/api/v1/target-holders', '/api/v1/verifiers', '/api/v1/registration-applications']) {
+      for (const key of bad) {
+        const res = await t.http().get(`${path}?cursor=${cursorOf(key)}`).set(auth(sec));
+        expect([path, key, res.status, res.body.code]).toEqual([path, key, 400, 'VALIDATION_FAILED']);
+      }
+      const good = await t.http().get(`${path}?cursor=${cursorOf({ at: '2999-01-01T00:00:00.000Z', id: uuid })}`).set(auth(sec));
+      expect([path, good.status]).toEqual([path, 200]);
+    }
   });
 });

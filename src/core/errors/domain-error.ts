@@ -51,6 +51,11 @@ export class DomainError extends Error {
 export const CoreErrors = defineErrors({
   VALIDATION_FAILED: { status: 400, ja: '入力内容に誤りがあります。', en: 'The request is invalid.' },
   MALFORMED_JSON: { status: 400, ja: 'JSONの形式が正しくありません。', en: 'The request body is not valid JSON.' },
+  JSON_TOO_DEEP: {
+    status: 400,
+    ja: 'JSONの入れ子が深すぎます（最大32段）。',
+    en: 'The JSON body is nested too deeply (at most 32 levels).',
+  },
   BAD_REQUEST: { status: 400, ja: 'リクエストが正しくありません。', en: 'Bad request.' },
   UNAUTHENTICATED: { status: 401, ja: 'ログインが必要です。', en: 'Authentication is required.' },
   TOKEN_EXPIRED: {

@@ -70,3 +70,25 @@ export function bodyParserErrorMiddleware(err: unknown, req: Request, res: Respo
       return next(err);
   }
 }
+
+/** Deepest JSON body accepted: the API's own bodies nest a few levels. */
+export const MAX_JSON_DEPTH = 32;
+
+/**
+ * Refuses a parsed JSON body nested deeper than MAX_JSON_DEPTH (400 JSON_TOO_DEEP): the validation
+ * that follows walks bodies recursively, and a small body nested thousands deep would exhaust the
+ * stack there (a 500). This walk keeps its own stack. Register right after the JSON parser.
+ */
+export function jsonDepthMiddleware(req: Request, res: Response, next: NextFunction) {
+  const body: unknown = req.body;
+  if (body === null || typeof body !== 'object') return next();
+  const pending: [object, number][] = [[body, 1]];
+  while (pending.length > 0) {
+    const [value, depth] = pending.pop()!;
+    if (depth > MAX_JSON_DEPTH) return sendError(req, res, 'JSON_TOO_DEEP', { maxDepth: MAX_JSON_DEPTH });
+    for (const child of Array.isArray(value) ? value : Object.values(value)) {
+      if (child !== null && typeof child === 'object') pending.push([child, depth + 1]);
+    }
+  }
+  next();
+}

@@ -44,10 +44,32 @@ export function decodeCursor(cursor: string, form: RegExp): string {
   return position;
 }
 
+const BIGINT_MAX = 9223372036854775807n;
+
+/** A cursor carrying a bigint id (a journal's position): 1–19 digits and within PostgreSQL's bigint. */
+export function decodeBigintCursor(cursor: string): string {
+  const position = decodeCursor(cursor, /^[0-9]{1,19}$/);
+  if (BigInt(position) > BIGINT_MAX) throw invalidCursor();
+  return position;
+}
+
+/** Exactly what encodeCursor() below writes: an ISO instant (toISOString) and a uuid. */
+const CURSOR_AT = /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z$/;
+const CURSOR_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 function decodeKey(cursor: string): CursorKey {
   try {
     const key = JSON.parse(decodeCursor(cursor, /^\{.{1,200}\}$/)) as CursorKey;
-    if (typeof key.at === 'string' && !Number.isNaN(Date.parse(key.at)) && /^[0-9a-f-]{36}$/.test(key.id)) return key;
+    if (
+      typeof key.at === 'string' &&
+      CURSOR_AT.test(key.at) &&
+      !Number.isNaN(Date.parse(key.at)) &&
+      new Date(key.at).toISOString() === key.at && // no 2026-02-31 or 24:00:00
+      typeof key.id === 'string' &&
+      CURSOR_ID.test(key.id)
+    ) {
+      return key;
+    }
   } catch {
     /* fall through */
   }

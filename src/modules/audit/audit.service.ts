@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import type { Actor } from '../../core/auth/roles';
 import { APP_CONFIG, type RuntimeConfig } from '../../core/config/runtime-config';
 import { jsonParam } from '../../core/database/json-param';
-import { decodeCursor, encodeCursor } from '../../core/http/pagination';
+import { decodeBigintCursor, encodeCursor } from '../../core/http/pagination';
 import { requestContext } from '../../core/logging/request-context';
 import { AuditEvent } from './audit-event.entity';
 
@@ -187,7 +187,7 @@ export class AuditService implements OnApplicationBootstrap, OnApplicationShutdo
     if (filter.holderId) qb.andWhere('e.target_holder_id = :holderId', { holderId: filter.holderId });
     if (filter.action) qb.andWhere('e.action ILIKE :action', { action: `%${filter.action.replace(/[%_]/g, '')}%` });
     if (filter.cursor) {
-      const before = decodeCursor(filter.cursor, /^[0-9]{1,19}$/);
+      const before = decodeBigintCursor(filter.cursor);
       qb.andWhere('e.id < :before', { before });
     }
     const rows = await qb.orderBy('e.id', 'DESC').take(limit + 1).getMany();

@@ -55,6 +55,11 @@ export const LedgerErrors = defineErrors({
     ja: '処理結果を確認できませんでした（データベースとの接続が途切れました）。移転が行われたかどうかを口座の取引履歴で確認してください。同じIdempotency-Keyで再送すれば、二重に処理されることはありません。',
     en: 'The outcome could not be confirmed (the database connection was lost). Check the account history to see whether the posting was made; a retry with the same Idempotency-Key is never posted twice.',
   },
+  LEDGER_LIMIT_EXCEEDED: {
+    status: 422,
+    ja: '記帳後の残高または累計が登録簿の上限（10の20乗 JAA 未満）を超えるため、記帳できません。',
+    en: "The posting would take a balance or a running total beyond the registry's limit (below 10^20 JAA).",
+  },
   LEDGER_BUSY: {
     status: 503,
     ja: '処理が混み合っています。時間をおいて再度お試しください。',

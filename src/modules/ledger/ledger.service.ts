@@ -9,7 +9,7 @@ import { Batcher } from '../../core/database/batcher';
 import { jsonParam } from '../../core/database/json-param';
 import { mayHaveCommitted, sqlState } from '../../core/errors/database-errors';
 import { requestContext } from '../../core/logging/request-context';
-import { decodeCursor, encodeCursor, type Page, type PageQuery } from '../../core/http/pagination';
+import { decodeBigintCursor, decodeCursor, encodeCursor, type Page, type PageQuery } from '../../core/http/pagination';
 import type { AccountView, ComplianceTermsDto, CorrectionDto, PostingResult, TransferDto } from './dto/ledger.dto';
 import { Account } from './entities/account.entity';
 import './ledger-errors';
@@ -52,6 +52,7 @@ interface PostRequest {
 }
 
 const RETRYABLE = new Set(['40P01', '40001']);
+const NUMERIC_OUT_OF_RANGE = '22003';
 const MAX_ATTEMPTS = 5;
 /**
  * Batches at the database at once, and postings per batch (see core/database/batcher.ts). One at a
@@ -135,7 +136,7 @@ export class LedgerService {
 
   async history(account: Account, page: PageQuery): Promise<Page<HistoryItem>> {
     const limit = page.limit ?? 20;
-    const before = page.cursor ? decodeCursor(page.cursor, /^[0-9]{1,19}$/) : null;
+    const before = page.cursor ? decodeBigintCursor(page.cursor) : null;
     const rows = await this.entries(account.id, limit + 1, before);
     const items = rows.slice(0, limit);
     return {
@@ -213,7 +214,7 @@ export class LedgerService {
 
   correct(actor: Actor, dto: CorrectionDto, key?: string): Promise<PostingResult> {
     const [from, to] = dto.direction === 'credit' ? ['AST-1', dto.accountNumber] : [dto.accountNumber, 'AST-1'];
-    return this.post(actor, { kind: 'correction', from, to, quantity: dto.quantity, reason: dto.reason }, key, { ...dto });
+    return this.post(actor, { kind: 'correction', from, to, quantity: dto.quantity, reason: dto.reason.trim() }, key, { ...dto });
   }
 
   /**
@@ -338,6 +339,11 @@ export class LedgerService {
           await new Promise((resolve) => setTimeout(resolve, 5 * 2 ** attempt * Math.random()));
           continue;
         }
+        // A balance, issued or retired total would leave numeric(20,0): the database refused the
+        // posting and wrote nothing (a batch holding it was refused whole and is posted again one by
+        // one, so only this posting gets the refusal). Like a refused request body, it does not use
+        // up its Idempotency-Key.
+        if (code === NUMERIC_OUT_OF_RANGE) throw new DomainError('LEDGER_LIMIT_EXCEEDED', { check: 'L-3003', limit: '99999999999999999999' });
         if (mayHaveCommitted(error)) throw new DomainError('LEDGER_OUTCOME_UNKNOWN');
         throw error;
       }
