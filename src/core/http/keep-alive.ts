@@ -15,11 +15,9 @@ export function applyKeepAlive(server: Pick<Server, 'keepAliveTimeout' | 'header
 /**
  * While the server stops: `close()` waits for every connection to end, and a keep-alive connection
  * whose last request finishes after it would stay open for the whole keep-alive timeout. This closes
- * connections as soon as they are idle (a request in flight is never cut); call the result when done.
+ * connections as soon as they are idle (a request in flight is never cut) until the process ends.
  */
-export function closeIdleWhileStopping(server: Pick<Server, 'closeIdleConnections'>, everyMs = 100): () => void {
+export function closeIdleWhileStopping(server: Pick<Server, 'closeIdleConnections'>, everyMs = 100): void {
   server.closeIdleConnections();
-  const timer = setInterval(() => server.closeIdleConnections(), everyMs);
-  timer.unref();
-  return () => clearInterval(timer);
+  setInterval(() => server.closeIdleConnections(), everyMs).unref();
 }
