@@ -120,6 +120,12 @@ const MATRIX: Record<string, Row> = {
     expect: only({ secretariat: 200, holder_a: 200, other_holder_a: 404, trading_participant: 404 }),
     allowance: true,
   },
+  'PUT /api/v1/accounts/:accountNumber/status': {
+    // no status in the body: validation (400) for the secretariat, nothing changes
+    request: (f) => ({ path: `/api/v1/accounts/${f.account}/status`, body: { reason: 'x' } }),
+    expect: secretariatOnly(400),
+    allowance: true,
+  },
   'GET /api/v1/accounts/:accountNumber/transactions': {
     request: (f) => ({ path: `/api/v1/accounts/${f.account}/transactions` }),
     expect: only({ secretariat: 200, holder_a: 200, other_holder_a: 404, trading_participant: 404 }),

@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import { AuditService } from '../../src/modules/audit/audit.service';
 import { BOOTSTRAP_LOGIN, createTestApp, type TestApp, binary } from '../support/app';
 import { activatedHolder, activatedParticipant, auth, secretariatToken, type Holder } from '../factories/identity';
 
@@ -225,6 +226,63 @@ describe('allowances at the edges (own database: AST-1 is taken to its limit)', 
     expect(res.body.code).toBe('JSON_TOO_DEEP');
     const [{ n: after }] = await t.db.dataSource.query(`SELECT count(*)::int AS n FROM ledger_transactions`);
     expect(after).toBe(before);
+  });
+
+  it('the secretariat blocks, reopens and closes accounts; blocked and closed accounts take no postings; the database guards the same rules', async () => {
+    const setStatus = (accountNumber: string, status: string, reason = '口座の凍結（調査のため）', token = sec) =>
+      t.http().put(`/api/v1/accounts/${accountNumber}/status`).set(auth(token)).send({ status, reason });
+    const move = (from: typeof trader, to: string, quantity = '1') =>
+      t.http().post('/api/v1/transfers').set(auth(from.token)).send({ fromAccount: from.accountNumber, toAccount: to, quantity });
+    const third = await activatedParticipant(t, sec);
+    expect((await move(other, third.accountNumber, '10')).status).toBe(201); // (AST-1 is at its limit here)
+
+    expect((await setStatus(third.accountNumber, 'blocked', 'x', third.token)).status).toBe(403);
+    const blocked = await setStatus(third.accountNumber, 'blocked');
+    expect(blocked.status).toBe(200);
+    expect(blocked.body).toMatchObject({ accountNumber: third.accountNumber, status: 'blocked', balance: '10' });
+    expect((await setStatus(third.accountNumber, 'blocked')).body.status).toBe('blocked'); // PUT: the same again changes nothing
+    const out = await move(third, trader.accountNumber);
+    expect(out.status).toBe(422);
+    expect(out.body).toMatchObject({ code: 'ACCOUNT_NOT_OPEN', details: { check: 'L-1002' } });
+    expect((await move(trader, third.accountNumber)).body.code).toBe('ACCOUNT_NOT_OPEN');
+    const seen = await t.http().get(`/api/v1/accounts/${third.accountNumber}`).set(auth(third.token)).expect(200);
+    expect(seen.body).toMatchObject({ status: 'blocked', balance: '10' });
+
+    expect((await setStatus(third.accountNumber, 'open', '調査終了')).body.status).toBe('open');
+    expect((await move(third, trader.accountNumber, '4')).status).toBe(201);
+
+    const notEmpty = await setStatus(third.accountNumber, 'closed', '登録の取消し');
+    expect(notEmpty.status).toBe(422);
+    expect(notEmpty.body).toMatchObject({ code: 'ACCOUNT_NOT_EMPTY', details: { balance: '6' } });
+    expect((await move(third, trader.accountNumber, '6')).status).toBe(201);
+    const closed = await setStatus(third.accountNumber, 'closed', '登録の取消し');
+    expect(closed.status).toBe(200);
+    expect(closed.body).toMatchObject({ status: 'closed', balance: '0' });
+    expect((await setStatus(third.accountNumber, 'open', '再開')).body.code).toBe('ACCOUNT_CLOSED');
+    expect((await move(trader, third.accountNumber)).body.code).toBe('ACCOUNT_NOT_OPEN');
+
+    for (const system of ['AST-1', 'AST-2', 'AST-101', 'AST-201']) {
+      expect((await setStatus(system, 'blocked')).body.code).toBe('ACCOUNT_STATUS_FIXED');
+    }
+    expect((await setStatus('AST-999999', 'blocked')).status).toBe(404);
+    expect((await setStatus(trader.accountNumber, 'frozen')).status).toBe(400);
+    const blank = await setStatus(trader.accountNumber, 'blocked', '\u3000 ');
+    expect(blank.status).toBe(400);
+    expect(blank.body.code).toBe('REASON_REQUIRED');
+    expect((await t.http().get(`/api/v1/accounts/${trader.accountNumber}`).set(auth(sec))).body.status).toBe('open');
+
+    // the audit trail has who, what and why
+    await t.app.get(AuditService).flush();
+    const [event] = await t.db.dataSource.query(
+      `SELECT login_id, outcome, summary FROM audit_events WHERE action = 'PUT /api/v1/accounts/:accountNumber/status' AND outcome = 'ok' ORDER BY id DESC LIMIT 1`,
+    );
+    expect(event).toMatchObject({ login_id: BOOTSTRAP_LOGIN, summary: { before: { status: 'open' }, after: { status: 'closed', reason: '登録の取消し' } } });
+
+    // the database holds the same rules without the service
+    const sql = (q: string) => t.db.dataSource.query(q);
+    await expect(sql(`UPDATE accounts SET status = 'open' WHERE account_number = '${third.accountNumber}'`)).rejects.toThrow(/stays closed/);
+    await expect(sql(`UPDATE accounts SET status = 'closed' WHERE account_number = '${trader.accountNumber}'`)).rejects.toThrow(/ck_accounts_closed_empty/);
+    await expect(sql(`UPDATE accounts SET status = 'blocked' WHERE account_number = 'AST-2'`)).rejects.toThrow(/ck_accounts_system_open/);
   });
 
   it('a history cursor beyond bigint is 400, not a database error', async () => {

@@ -55,6 +55,17 @@ export const LedgerErrors = defineErrors({
     ja: '処理結果を確認できませんでした（データベースとの接続が途切れました）。移転が行われたかどうかを口座の取引履歴で確認してください。同じIdempotency-Keyで再送すれば、二重に処理されることはありません。',
     en: 'The outcome could not be confirmed (the database connection was lost). Check the account history to see whether the posting was made; a retry with the same Idempotency-Key is never posted twice.',
   },
+  ACCOUNT_STATUS_FIXED: {
+    status: 422,
+    ja: 'システム口座（発行・償却・取消・オフセット口座）の状態は変更できません。',
+    en: 'The status of a system account (issuance, retirement, cancellation, offset) cannot change.',
+  },
+  ACCOUNT_CLOSED: { status: 422, ja: '閉鎖された口座は再開できません。', en: 'A closed account stays closed.' },
+  ACCOUNT_NOT_EMPTY: {
+    status: 422,
+    ja: '残高のある口座は閉鎖できません。先に排出枠を移転してください。',
+    en: 'An account with a balance cannot be closed; move its JAA out first.',
+  },
   LEDGER_LIMIT_EXCEEDED: {
     status: 422,
     ja: '記帳後の残高または累計が登録簿の上限（10の20乗 JAA 未満）を超えるため、記帳できません。',

@@ -7,7 +7,7 @@ import { DomainError } from '../../core/errors/domain-error';
 import { sendDownload, XLSX_MEDIA_TYPE } from '../../core/http/files';
 import { PageQuery } from '../../core/http/pagination';
 import { UuidParam } from '../../core/http/params';
-import { AccountView, ComplianceTermsDto, CorrectionDto, IssuanceDto, PostingResult, TransferDto } from './dto/ledger.dto';
+import { AccountStatusDto, AccountView, ComplianceTermsDto, CorrectionDto, IssuanceDto, PostingResult, TransferDto } from './dto/ledger.dto';
 import { LedgerService } from './ledger.service';
 import { buildStatement } from './statement';
 
@@ -110,6 +110,14 @@ export class LedgerController {
   @ApiOkResponse({ type: AccountView })
   async account(@Param('accountNumber') accountNumber: string, @CurrentActor() actor: Actor) {
     return this.ledger.view(await this.ledger.visibleAccount(actor, accountNumber));
+  }
+
+  @Put('accounts/:accountNumber/status')
+  @Permit('secretariat')
+  @ApiOperation({ summary: 'Open, block or close a compliance or holding account (with a reason; closing needs an empty account and is final)' })
+  @ApiOkResponse({ type: AccountView })
+  setStatus(@Param('accountNumber') accountNumber: string, @Body() body: AccountStatusDto) {
+    return this.ledger.setStatus(accountNumber, body);
   }
 
   @Get('accounts/:accountNumber/transactions')

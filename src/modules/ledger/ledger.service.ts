@@ -10,7 +10,7 @@ import { jsonParam } from '../../core/database/json-param';
 import { mayHaveCommitted, sqlState } from '../../core/errors/database-errors';
 import { requestContext } from '../../core/logging/request-context';
 import { decodeBigintCursor, decodeCursor, encodeCursor, type Page, type PageQuery } from '../../core/http/pagination';
-import type { AccountView, ComplianceTermsDto, CorrectionDto, PostingResult, TransferDto } from './dto/ledger.dto';
+import type { AccountStatusDto, AccountView, ComplianceTermsDto, CorrectionDto, PostingResult, TransferDto } from './dto/ledger.dto';
 import { Account } from './entities/account.entity';
 import './ledger-errors';
 
@@ -119,6 +119,32 @@ export class LedgerService {
         (actor.role === 'trading_participant' && account.tradingParticipantId !== null && account.tradingParticipantId === actor.tradingParticipantId));
     if (!visible) throw new DomainError('ACCOUNT_NOT_FOUND', { accountNumber });
     return account!;
+  }
+
+  /**
+   * The secretariat opens, blocks or closes a compliance or holding account (PUT: setting the status
+   * it already has changes nothing). Blocked and closed accounts take no postings in or out
+   * (L-1002 ACCOUNT_NOT_OPEN); closing needs an empty account and is final. The account row is
+   * locked first, so no posting changes the balance between the check and the change; the database
+   * guards the same rules (ck_accounts_closed_empty, ck_accounts_system_open, accounts_closed_final).
+   * The reason goes to the audit trail with the change.
+   */
+  async setStatus(accountNumber: string, dto: AccountStatusDto): Promise<AccountView> {
+    const reason = dto.reason.trim();
+    if (!reason) throw new DomainError('REASON_REQUIRED');
+    return this.db.transaction(async (m) => {
+      const account = await m.getRepository(Account).findOne({ where: { accountNumber }, lock: { mode: 'pessimistic_write' } });
+      if (!account) throw new DomainError('ACCOUNT_NOT_FOUND', { accountNumber });
+      if (account.type !== 'compliance' && account.type !== 'holding') throw new DomainError('ACCOUNT_STATUS_FIXED', { accountNumber });
+      if (account.status === dto.status) return this.view(account);
+      if (account.status === 'closed') throw new DomainError('ACCOUNT_CLOSED', { accountNumber });
+      if (dto.status === 'closed' && !account.balance.isZero()) {
+        throw new DomainError('ACCOUNT_NOT_EMPTY', { accountNumber, balance: account.balance.toFixed(0) });
+      }
+      await m.query(`UPDATE accounts SET status = $2 WHERE id = $1`, [account.id, dto.status]);
+      requestContext.noteChange({ accountNumber, status: account.status }, { accountNumber, status: dto.status, reason });
+      return this.view({ ...account, status: dto.status });
+    });
   }
 
   view(account: Account): AccountView {

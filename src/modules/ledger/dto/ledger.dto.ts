@@ -57,6 +57,14 @@ export class PostingResult {
   @ApiPropertyOptional({ description: 'true when this answers a replayed Idempotency-Key' }) replayed?: boolean;
 }
 
+export class AccountStatusDto {
+  @ApiProperty({ enum: ['open', 'blocked', 'closed'], description: 'blocked: nothing moves in or out; closed: final, only when empty' })
+  @IsIn(['open', 'blocked', 'closed'])
+  status: 'open' | 'blocked' | 'closed';
+
+  @ApiProperty({ example: '登録の取消しに伴う口座の凍結' }) @IsString() @MinLength(1) @MaxLength(1000) reason: string;
+}
+
 export class AccountView {
   @ApiProperty() accountNumber: string;
   @ApiProperty() type: string;

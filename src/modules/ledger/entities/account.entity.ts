@@ -22,6 +22,8 @@ import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, 
   'ck_accounts_commitment_reserve',
   `"type" <> 'compliance' OR "balance" >= GREATEST(0, "issued" - "reduction_target" - "retired")`,
 )
+@Check('ck_accounts_closed_empty', `"status" <> 'closed' OR "balance" = 0`)
+@Check('ck_accounts_system_open', `"type" IN ('compliance','holding') OR "status" = 'open'`)
 @Check('ck_accounts_whole_units', `"balance" = trunc("balance") AND "issued" >= 0 AND "retired" >= 0`)
 @Check(
   'ck_accounts_owner',
