@@ -15,7 +15,7 @@ import {
   accessLogMiddleware,
   bodyParserErrorMiddleware,
   contentTypeMiddleware,
-  jsonDepthMiddleware,
+  jsonBodyGuardMiddleware,
   requestIdMiddleware,
 } from './core/http/middleware';
 
@@ -57,7 +57,7 @@ export async function createApp(
   app.use(contentTypeMiddleware);
   app.use(json({ limit: config.env.BODY_LIMIT_BYTES, strict: true, type: ['application/json', 'application/*+json'] }));
   app.use(bodyParserErrorMiddleware);
-  app.use(jsonDepthMiddleware);
+  app.use(jsonBodyGuardMiddleware);
   app.setGlobalPrefix(API_PREFIX, { exclude: [{ path: 'health', method: RequestMethod.GET }] });
 
   const document = SwaggerModule.createDocument(

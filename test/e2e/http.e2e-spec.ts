@@ -122,6 +122,22 @@ describe('HTTP plumbing (over HTTP)', () => {
     expect(deepest.body.code).toBe('VALIDATION_FAILED');
   });
 
+  it('a lone UTF-16 surrogate in a JSON key or string is 400 VALIDATION_FAILED naming the field (PostgreSQL could not store it)', async () => {
+    const login = (raw: string) => t.http().post('/api/v1/auth/login').set('content-type', 'application/json').send(raw);
+    const top = await login('{"loginId":"abc\\ud800","password":"b"}');
+    expect(top.status).toBe(400);
+    expect(top.body).toMatchObject({ code: 'VALIDATION_FAILED', details: { fields: [{ field: 'loginId' }] } });
+    const nested = await t.http().post('/api/v1/registration-applications').set('content-type', 'application/json').send('{"representative":{"name":"ABC","title":["x","\\udc00y"]}}');
+    expect(nested.status).toBe(400);
+    expect(nested.body.details.fields).toEqual([{ field: 'representative.title.1', problems: [expect.stringContaining('surrogate')] }]);
+    const key = await login('{"\\ud83d":"x","loginId":"a","password":"b"}');
+    expect(key.status).toBe(400);
+    expect(key.body.details.fields[0].field).toBe('\ufffd');
+    // a whole pair (an emoji) is text like any other
+    const emoji = await login(JSON.stringify({ loginId: 'a😀', password: 'b' }));
+    expect(emoji.status).toBe(401);
+  });
+
   it('a malformed X-Request-Id is replaced by a generated one', async () => {
     const res = await t.http().get('/health').set('X-Request-Id', 'bad id with spaces<script>');
     expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);

@@ -3,6 +3,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { Logger } from '@nestjs/common';
 import { requestContext } from '../logging/request-context';
 import { sendError } from '../errors/error-response';
+import { LONE_SURROGATE, wellFormed } from '../database/json-param';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
@@ -75,19 +76,29 @@ export function bodyParserErrorMiddleware(err: unknown, req: Request, res: Respo
 export const MAX_JSON_DEPTH = 32;
 
 /**
- * Refuses a parsed JSON body nested deeper than MAX_JSON_DEPTH (400 JSON_TOO_DEEP): the validation
- * that follows walks bodies recursively, and a small body nested thousands deep would exhaust the
- * stack there (a 500). This walk keeps its own stack. Register right after the JSON parser.
+ * Checks a parsed JSON body before anything else reads it, walking it with its own stack:
+ * - nested deeper than MAX_JSON_DEPTH: 400 JSON_TOO_DEEP (the validation that follows walks bodies
+ *   recursively, and a small body nested thousands deep would exhaust the stack there: a 500);
+ * - a key or string holding a lone UTF-16 surrogate (valid JSON, `"\ud800"`, but not text):
+ *   400 VALIDATION_FAILED naming the field (PostgreSQL refuses it in text and jsonb: a 500 later).
+ * Register right after the JSON parser.
  */
-export function jsonDepthMiddleware(req: Request, res: Response, next: NextFunction) {
+export function jsonBodyGuardMiddleware(req: Request, res: Response, next: NextFunction) {
   const body: unknown = req.body;
   if (body === null || typeof body !== 'object') return next();
-  const pending: [object, number][] = [[body, 1]];
+  const pending: [object, number, string][] = [[body, 1, '']];
   while (pending.length > 0) {
-    const [value, depth] = pending.pop()!;
+    const [value, depth, path] = pending.pop()!;
     if (depth > MAX_JSON_DEPTH) return sendError(req, res, 'JSON_TOO_DEEP', { maxDepth: MAX_JSON_DEPTH });
-    for (const child of Array.isArray(value) ? value : Object.values(value)) {
-      if (child !== null && typeof child === 'object') pending.push([child, depth + 1]);
+    const entries: [string, unknown][] = Array.isArray(value) ? value.map((v, i) => [String(i), v]) : Object.entries(value);
+    for (const [key, child] of entries) {
+      const field = path ? `${path}.${key}` : key;
+      if (LONE_SURROGATE.test(key) || (typeof child === 'string' && LONE_SURROGATE.test(child))) {
+        return sendError(req, res, 'VALIDATION_FAILED', {
+          fields: [{ field: wellFormed(field), problems: ['対になっていないサロゲート文字が含まれています (contains a lone UTF-16 surrogate)'] }],
+        });
+      }
+      if (child !== null && typeof child === 'object') pending.push([child, depth + 1, field]);
     }
   }
   next();
