@@ -4,7 +4,7 @@ import { ConfigError, loadEnv } from './core/config/env';
 import { JsonLogger } from './core/logging/json-logger';
 import type { Server } from 'node:https';
 import { createTlsServer } from './modules/prtr/tls-server';
-import { closeIdleWhileStopping } from './core/http/keep-alive';
+import { shortenKeepAliveForShutdown } from './core/http/keep-alive';
 
 async function main() {
   const startedAt = process.hrtime.bigint();
@@ -56,7 +56,7 @@ async function main() {
     force.unref();
     try {
       // Stops accepting connections, waits for in-flight requests, then closes the pool.
-      closeIdleWhileStopping(server);
+      shortenKeepAliveForShutdown(server);
       if (tls) await new Promise((resolve) => tls!.close(resolve));
       await app.close();
       await embedded?.close();
