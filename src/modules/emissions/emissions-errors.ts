@@ -9,7 +9,11 @@ export const EmissionsErrors = defineErrors({
   FILE_ENCRYPTED: { status: 422, ja: 'パスワード付き（暗号化）のファイルは受け付けられません。', en: 'Encrypted files are not accepted.' },
   MACRO_ENABLED: { status: 422, ja: 'マクロを含むファイルは受け付けられません。', en: 'Macro-enabled files are not accepted.' },
   ZIP_BOMB: { status: 422, ja: 'ファイルの展開後のサイズが上限を超えています。', en: 'The file expands beyond the allowed size.' },
-  FILE_TOO_COMPLEX: { status: 422, ja: 'ファイルの構成が複雑すぎます。', en: 'The file has too many parts.' },
+  FILE_TOO_COMPLEX: {
+    status: 422,
+    ja: 'ファイルの構成が複雑すぎます（部品・セル・行の数が上限を超えています）。',
+    en: 'The file is too complex (too many parts, cells or rows).',
+  },
   TEMPLATE_MISMATCH: {
     status: 422,
     ja: '指定様式（現行版）のファイルではありません。最新の様式をダウンロードしてください。',

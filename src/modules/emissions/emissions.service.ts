@@ -275,19 +275,46 @@ export class EmissionsService {
 
   private async store(m: EntityManager, report: Report, kind: ReportFileKind, file: UploadedFile, actor: Actor, comment: string | null, media: string) {
     const name = (file.originalname || 'file').replace(/[\\/\0]/g, '_').slice(0, 255);
-    return m.save(
-      m.create(ReportFile, {
-        reportId: report.id,
-        kind,
-        fileName: name,
-        mediaType: media,
-        size: file.buffer.length,
-        sha256: createHash('sha256').update(file.buffer).digest('hex'),
-        content: file.buffer,
-        comment,
-        uploadedBy: actor.id,
-      }),
+    const values = {
+      reportId: report.id,
+      kind,
+      fileName: name,
+      mediaType: media,
+      size: file.buffer.length,
+      sha256: createHash('sha256').update(file.buffer).digest('hex'),
+      content: file.buffer,
+      comment,
+      uploadedBy: actor.id,
+    };
+    // The upload order decides whether a verification report covers the current calculation file
+    // (currentFileVerified). now() is the transaction's start, taken before the report row lock;
+    // clock_timestamp() is taken here, under that lock, so the files of one report are strictly
+    // ordered by uploaded_at (microseconds) in the order their transactions held the lock.
+    const inserted = await m
+      .createQueryBuilder()
+      .insert()
+      .into(ReportFile)
+      .values({ ...values, uploadedAt: () => 'clock_timestamp()' })
+      .returning(['id', 'uploaded_at'])
+      .execute();
+    const row = inserted.raw[0] as { id: string; uploaded_at: Date };
+    return m.create(ReportFile, { ...values, id: row.id, uploadedAt: row.uploaded_at });
+  }
+
+  /**
+   * Whether a verification report was registered after the report's current (authoritative)
+   * calculation file: an older one verified figures that have since been replaced.
+   */
+  private async currentFileVerified(m: EntityManager, report: Report) {
+    if (!report.currentFileId) return false;
+    const [{ ok }] = await m.query(
+      `SELECT EXISTS (
+         SELECT 1 FROM report_files v JOIN report_files c ON c.id = $2 AND c.report_id = v.report_id
+          WHERE v.report_id = $1 AND v.kind = 'verification' AND v.uploaded_at > c.uploaded_at
+       ) AS ok`,
+      [report.id, report.currentFileId],
     );
+    return ok === true;
   }
 
   /** Decides with the transition table: 403 for a role that never may, 409 from a wrong state. */
@@ -305,8 +332,9 @@ export class EmissionsService {
       const report = await this.visibleReport(actor, reportId, m, true);
       const to = this.check(report, action, actor);
       if (action === 'send_back' && !comment?.trim()) throw new DomainError('COMMENT_REQUIRED');
-      if (action === 'request_approval' && !(await m.exists(ReportFile, { where: { reportId, kind: 'verification' } }))) {
-        throw new DomainError('VERIFICATION_REPORT_REQUIRED');
+      // A verification report verifies one calculation file: it must postdate the current one.
+      if (action === 'request_approval' && !(await this.currentFileVerified(m, report))) {
+        throw new DomainError('VERIFICATION_REPORT_REQUIRED', { currentFileId: report.currentFileId });
       }
       await m.update(Report, { id: report.id }, { status: to });
       await this.record(m, report, action, to, actor, comment ?? null);

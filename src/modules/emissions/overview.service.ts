@@ -23,6 +23,24 @@ export interface OverviewRow {
   status: 'met' | 'not_met' | 'pending';
 }
 
+/**
+ * A name Excel accepts for a worksheet, whatever the phase is called: none of * ? : \ / [ ],
+ * no leading or trailing apostrophe, not empty, not "History", at most 31 characters
+ * (UTF-16 units, as Excel counts; a surrogate pair is never split).
+ */
+export function worksheetName(wanted: string): string {
+  let name = wanted.replace(/[*?:\\/[\]\u0000-\u001f]/g, '_');
+  name = name.replace(/^[\s']+|[\s']+$/g, '');
+  let kept = '';
+  for (const ch of name) {
+    if (kept.length + ch.length > 31) break;
+    kept += ch;
+  }
+  name = kept.replace(/^[\s']+|[\s']+$/g, '');
+  if (!name || name.toLowerCase() === 'history') name = '一覧 Overview';
+  return name;
+}
+
 /** The secretariat's view of a phase: every holder with report statuses and compliance figures. */
 @Injectable()
 export class OverviewService {
@@ -74,7 +92,7 @@ export class OverviewService {
   async workbook(phaseId: string, filter: { status?: string; q?: string }) {
     const { phase, items } = await this.overview(phaseId, filter);
     const wb = new ExcelJS.Workbook();
-    const ws = wb.addWorksheet(`${phase.name} 一覧`.slice(0, 31));
+    const ws = wb.addWorksheet(worksheetName(`${phase.name} 一覧`));
     ws.addRow([`${phase.name} 目標保有者一覧 / Target holders (償却期限 / deadline ${phase.retirementDeadline})`]).font = { bold: true };
     const head = ws.addRow([
       '目標保有者番号 / Holder', '代表事業者 / Representative', '施設 / Facility', '削減目標量 / Target (t-CO2)',

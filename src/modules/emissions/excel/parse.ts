@@ -43,6 +43,21 @@ function text(v: Value): string {
   return s === null || s === undefined ? '' : String(s).trim();
 }
 
+/** A formula (plain or shared), whatever its cached result: input cells must hold typed values. */
+function isFormula(v: Value): boolean {
+  return !!v && typeof v === 'object' && !(v instanceof Date) && ('formula' in v || 'sharedFormula' in v);
+}
+
+const FORMULA_IN_INPUT = '入力欄に数式は使えません。値を直接入力してください (input cells must hold values, not formulas)';
+
+/**
+ * Bounds that keep every figure inside the reports/phase_participants columns, numeric(20,3):
+ * |value| < 10^17. A quantity below 10^14 times the largest factor (3.00) stays below 10^15 t,
+ * and the total is checked against the column itself.
+ */
+export const MAX_QUANTITY = new Decimal('1e14');
+export const MAX_TOTAL = new Decimal('1e17');
+
 /** A number cell as an exact Decimal (numbers go through their shortest decimal text); undefined if empty. */
 function decimal(v: Value): Decimal | undefined | 'invalid' {
   const s = shown(v);
@@ -58,7 +73,7 @@ function decimal(v: Value): Decimal | undefined | 'invalid' {
  * problem found, each with sheet and cell.
  */
 export async function parseReport(buf: Buffer, expected: Expected): Promise<ParsedReport> {
-  assertPlainXlsx(buf);
+  assertPlainXlsx(buf, { boundCells: true });
   const wb = new ExcelJS.Workbook();
   try {
     await wb.xlsx.load(buf as unknown as ArrayBuffer);
@@ -81,14 +96,20 @@ export async function parseReport(buf: Buffer, expected: Expected): Promise<Pars
   const problems: CellProblem[] = [];
   const problem = (cell: string, message: string) => problems.push({ sheet: MAIN_SHEET, cell, message });
 
+  // The header cells the holder fills in: a formula's cached result is not what the holder typed
+  // (and may never have been calculated), so a formula there is refused, naming the cell.
+  const formulas = new Set(Object.values(CELLS).filter((c) => isFormula(ws.getCell(c).value)));
+  for (const c of formulas) problem(c, FORMULA_IN_INPUT);
   const holderNumber = text(ws.getCell(CELLS.holderNumber).value);
-  if (holderNumber !== expected.holderNumber) problem(CELLS.holderNumber, `目標保有者番号が違います (expected ${expected.holderNumber})`);
+  if (!formulas.has(CELLS.holderNumber) && holderNumber !== expected.holderNumber) {
+    problem(CELLS.holderNumber, `目標保有者番号が違います (expected ${expected.holderNumber})`);
+  }
   const year = decimal(ws.getCell(CELLS.fiscalYear).value);
-  if (year === undefined || year === 'invalid' || !year.isInteger() || year.toNumber() !== expected.fiscalYear) {
+  if (!formulas.has(CELLS.fiscalYear) && (year === undefined || year === 'invalid' || !year.isInteger() || year.toNumber() !== expected.fiscalYear)) {
     problem(CELLS.fiscalYear, `年度が違います (expected ${expected.fiscalYear})`);
   }
   const kind = KIND_BY_LABEL.get(text(ws.getCell(CELLS.kind).value));
-  if (kind !== expected.kind) problem(CELLS.kind, '報告書種別が違います (wrong report kind)');
+  if (!formulas.has(CELLS.kind) && kind !== expected.kind) problem(CELLS.kind, '報告書種別が違います (wrong report kind)');
 
   const rows: ParsedReport['rows'] = [];
   let total = new Decimal(0);
@@ -99,8 +120,15 @@ export async function parseReport(buf: Buffer, expected: Expected): Promise<Pars
       totalRow = r;
       break;
     }
-    const label = text(row.getCell(COLUMNS.kind).value);
-    const quantity = decimal(row.getCell(COLUMNS.quantity).value);
+    const kindValue = row.getCell(COLUMNS.kind).value;
+    const quantityValue = row.getCell(COLUMNS.quantity).value;
+    if (isFormula(kindValue) || isFormula(quantityValue)) {
+      if (isFormula(kindValue)) problem(`${COLUMNS.kind}${r}`, FORMULA_IN_INPUT);
+      if (isFormula(quantityValue)) problem(`${COLUMNS.quantity}${r}`, FORMULA_IN_INPUT);
+      continue;
+    }
+    const label = text(kindValue);
+    const quantity = decimal(quantityValue);
     if (!label && quantity === undefined) continue;
     const factor = FACTORS_BY_LABEL.get(label);
     if (!factor) {
@@ -113,6 +141,10 @@ export async function parseReport(buf: Buffer, expected: Expected): Promise<Pars
     }
     if (quantity.isNegative()) {
       problem(`${COLUMNS.quantity}${r}`, '使用量に負の値は入力できません (negative quantity)');
+      continue;
+    }
+    if (quantity.gte(MAX_QUANTITY)) {
+      problem(`${COLUMNS.quantity}${r}`, '使用量が上限を超えています (quantity must be below 100,000,000,000,000)');
       continue;
     }
     const declaredFactor = decimal(row.getCell(COLUMNS.factor).value);
@@ -128,9 +160,13 @@ export async function parseReport(buf: Buffer, expected: Expected): Promise<Pars
     rows.push({ row: r, kind: label, quantity, emissions });
     total = total.plus(emissions);
   }
+  if (total.gte(MAX_TOTAL)) {
+    const at = totalRow < 0 ? `${COLUMNS.quantity}${rows[rows.length - 1].row}` : `${COLUMNS.emissions}${totalRow}`;
+    problem(at, '合計排出量が上限を超えています (total emissions must be below 100,000,000,000,000,000 t-CO2)');
+  }
   if (totalRow < 0) {
     problem(`${COLUMNS.no}${FIRST_ROW}`, '合計行が見つかりません (total row missing)');
-  } else {
+  } else if (total.lt(MAX_TOTAL)) {
     const declaredTotal = decimal(ws.getCell(`${COLUMNS.emissions}${totalRow}`).value);
     if (declaredTotal !== undefined && (declaredTotal === 'invalid' || !declaredTotal.toDecimalPlaces(3).equals(total))) {
       problem(`${COLUMNS.emissions}${totalRow}`, `合計が再計算値と一致しません (recomputed ${total.toFixed(3)})`);
