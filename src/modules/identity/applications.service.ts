@@ -7,7 +7,7 @@ import { requestContext } from '../../core/logging/request-context';
 import { paginate, type Page } from '../../core/http/pagination';
 import { LedgerService } from '../ledger/ledger.service';
 import { NotificationsService } from '../notifications/notifications.service';
-import type { ContactChangeDto } from './dto/contact-change.dto';
+import { CLEARABLE_CONTACT_FIELDS, type ContactChangeDto } from './dto/contact-change.dto';
 import type {
   ApplicationDetail,
   ApplicationListQuery,
@@ -43,6 +43,14 @@ export const CONTACT_FIELDS = {
   emailB: 'contactEmailB',
   disclosureConsent: 'disclosureConsent',
 } as const satisfies Record<string, keyof TargetHolder>;
+
+/** A contact change may clear (null) only fax and emailB; the holder's other contact fields are required. */
+function refuseClearedRequired(changes: Record<string, unknown>): void {
+  const cleared = Object.entries(changes)
+    .filter(([key, value]) => value === null && !CLEARABLE_CONTACT_FIELDS.has(key))
+    .map(([key]) => ({ field: `changes.${key}`, problems: ['空にできません (cannot be cleared; it is required)'] }));
+  if (cleared.length) throw new DomainError('VALIDATION_FAILED', { fields: cleared });
+}
 
 /**
  * Applications the secretariat decides: ASSET registration, trading-participant registration and
@@ -84,6 +92,7 @@ export class ApplicationsService {
       ),
     );
     if (!Object.keys(changes).length) throw new DomainError('NO_CHANGES');
+    refuseClearedRequired(changes);
     if (changes.company !== undefined) {
       const names = [holder.representativeName, ...holder.coBusinesses.map((c) => c.name)];
       if (!names.includes(changes.company as string)) {
@@ -272,6 +281,8 @@ export class ApplicationsService {
     await this.decide('contact_change', id, async (m, app) => {
       const holder = await m.findOneOrFail(TargetHolder, { where: { id: app.targetHolderId! }, lock: { mode: 'pessimistic_write' } });
       const changes = (app.body as { changes: Record<string, unknown> }).changes;
+      // applications stored before null was refused at submission must not fail on a NOT NULL column
+      refuseClearedRequired(changes);
       const before = Object.fromEntries(Object.keys(changes).map((k) => [k, (holder as unknown as Record<string, unknown>)[CONTACT_FIELDS[k as keyof typeof CONTACT_FIELDS]]]));
       for (const [key, value] of Object.entries(changes)) {
         (holder as unknown as Record<string, unknown>)[CONTACT_FIELDS[key as keyof typeof CONTACT_FIELDS]] = value;

@@ -9,6 +9,7 @@ import { DomainError } from '../../core/errors/domain-error';
 import type { LoginResponse } from './dto/login.dto';
 import { Login } from './entities/login.entity';
 import { LoginAttempt } from './entities/login-attempt.entity';
+import { activeLock, claimAttempt, type LockoutPolicy, settleFailure, settleSuccess } from './login-lockout';
 import { verifyAgainstDummy, verifyPassword } from './passwords';
 
 const LOGIN_ROW_COLUMNS = `id, login_id, role, status, token_version, must_change_password, is_bootstrap,
@@ -51,25 +52,38 @@ export class AuthService implements ActorResolver {
       await this.record(loginId, null, 'invalid_credentials', client);
       throw new DomainError('INVALID_CREDENTIALS');
     }
-    const lockedUntil = await this.activeLock(login.id);
-    if (lockedUntil) {
-      await this.record(loginId, login.id, 'locked', client);
-      throw new DomainError('LOGIN_LOCKED', { unlocksAt: lockedUntil.toISOString() });
-    }
-    if (login.status !== 'active') {
+    // A slot is claimed atomically before the (slow) password check, so requests arriving together
+    // cannot all pass the lock check: see login-lockout.ts for the rules.
+    const claim = login.status === 'active' ? await claimAttempt(this.db, login.id, this.lockout) : null;
+    if (!claim?.claimed) {
+      const lockedUntil = claim ? claim.lockedUntil : await activeLock(this.db, login.id);
+      if (lockedUntil) {
+        await this.record(loginId, login.id, 'locked', client);
+        throw new DomainError('LOGIN_LOCKED', { unlocksAt: lockedUntil.toISOString() });
+      }
+      // not active (or disabled since it was read)
       await verifyAgainstDummy(password);
       await this.record(loginId, login.id, 'disabled', client);
       throw new DomainError('INVALID_CREDENTIALS');
     }
     if (!(await verifyPassword(login.passwordHash, password))) {
-      const locked = await this.countFailure(login.id);
+      const locked = await settleFailure(this.db, login.id, this.lockout);
       await this.record(loginId, login.id, 'invalid_credentials', client);
       if (locked) throw new DomainError('LOGIN_LOCKED', { unlocksAt: locked.toISOString() });
       throw new DomainError('INVALID_CREDENTIALS');
     }
-    await logins.update({ id: login.id }, { failedAttempts: 0, lockedUntil: null });
+    if (!(await settleSuccess(this.db, login.id))) {
+      // the right password, but failures racing with it locked the login meanwhile: no token
+      const lockedUntil = await activeLock(this.db, login.id);
+      await this.record(loginId, login.id, 'locked', client);
+      throw new DomainError('LOGIN_LOCKED', lockedUntil ? { unlocksAt: lockedUntil.toISOString() } : {});
+    }
     await this.record(loginId, login.id, 'success', client);
     return this.issueToken(login);
+  }
+
+  private get lockout(): LockoutPolicy {
+    return { maxFailures: this.config.env.LOGIN_MAX_FAILURES, lockMinutes: this.config.env.LOGIN_LOCK_MINUTES };
   }
 
   async issueToken(login: Login): Promise<LoginResponse> {
@@ -123,33 +137,6 @@ export class AuthService implements ActorResolver {
 
   private mustChange(login: Login): boolean {
     return login.mustChangePassword && !login.isBootstrap;
-  }
-
-  /** The lock's end if the login is locked now (the database's clock decides). */
-  private async activeLock(id: string): Promise<Date | null> {
-    const rows: { locked_until: Date }[] = await this.db.query(
-      `SELECT locked_until FROM logins WHERE id = $1 AND locked_until > now()`,
-      [id],
-    );
-    return rows[0]?.locked_until ?? null;
-  }
-
-  /** Counts a failure atomically; returns the lock's end when this failure locks the login. */
-  private async countFailure(id: string): Promise<Date | null> {
-    const [rows]: [{ failed_attempts: number; locked_until: Date | null }[], number] = await this.db.query(
-      `UPDATE logins
-          SET failed_attempts = CASE WHEN locked_until IS NOT NULL AND locked_until <= now() THEN 1
-                                     ELSE failed_attempts + 1 END,
-              locked_until = CASE
-                WHEN (CASE WHEN locked_until IS NOT NULL AND locked_until <= now() THEN 1
-                           ELSE failed_attempts + 1 END) >= $2
-                THEN now() + make_interval(mins => $3) ELSE NULL END,
-              updated_at = now()
-        WHERE id = $1
-        RETURNING failed_attempts, locked_until`,
-      [id, this.config.env.LOGIN_MAX_FAILURES, this.config.env.LOGIN_LOCK_MINUTES],
-    );
-    return rows[0]?.locked_until ?? null;
   }
 
   private async record(

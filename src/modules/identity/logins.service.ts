@@ -1,11 +1,13 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Actor, Role } from '../../core/auth/roles';
+import { APP_CONFIG, type RuntimeConfig } from '../../core/config/runtime-config';
 import { DomainError } from '../../core/errors/domain-error';
 import { NotificationsService } from '../notifications/notifications.service';
 import type { IssuedLogin } from './dto/decisions.dto';
 import { Login } from './entities/login.entity';
+import { activeLock, claimAttempt, type LockoutPolicy, settleFailure, settleSuccess } from './login-lockout';
 import { TargetHolder } from './entities/target-holder.entity';
 import { generatePassword, hashPassword, passwordProblems, verifyPassword } from './passwords';
 
@@ -32,6 +34,7 @@ export class LoginsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly notifications: NotificationsService,
+    @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
   ) {}
 
   /** Hashing is slow on purpose: done before a transaction opens, not inside it. */
@@ -78,11 +81,7 @@ export class LoginsService {
       throw new DomainError('FORBIDDEN', { hint: actor.role === 'holder_b' ? 'login A changes the password of login B' : 'use password-reset' });
     }
     if (!isSelf && actor.mustChangePassword) throw new DomainError('PASSWORD_CHANGE_REQUIRED');
-    if (isSelf) {
-      if (!currentPassword || !(await verifyPassword(target.passwordHash, currentPassword))) {
-        throw new DomainError('CURRENT_PASSWORD_INCORRECT');
-      }
-    }
+    if (isSelf) await this.checkCurrentPassword(target, currentPassword);
     const problems = passwordProblems(newPassword, target.loginId);
     if (await verifyPassword(target.passwordHash, newPassword)) {
       problems.push('現在のパスワードと異なるものにしてください (must differ from the current password)');
@@ -90,14 +89,53 @@ export class LoginsService {
     if (problems.length) throw new DomainError('VALIDATION_FAILED', { fields: [{ field: 'newPassword', problems }] });
     const hash = await hashPassword(newPassword);
     await this.db.transaction(async (m) => {
-      await m.query(
+      // A login changing its own password must not clear a lock that racing failures took after its
+      // current password was checked; login A setting B's password ends B's lock like a reset does.
+      const [, changed]: [unknown, number] = await m.query(
         `UPDATE logins SET password_hash = $2, must_change_password = false, token_version = token_version + 1,
                 failed_attempts = 0, locked_until = NULL, password_changed_at = now(), updated_at = now()
-          WHERE id = $1`,
-        [target.id, hash],
+          WHERE id = $1 AND ($3::boolean OR locked_until IS NULL OR locked_until <= now())`,
+        [target.id, hash, !isSelf],
       );
+      if (changed !== 1) await this.throwLocked(target.id);
       await this.notifyPasswordChange(m, target);
     });
+  }
+
+  /**
+   * The current password at a self-service change counts toward the same lockout as logins
+   * (login-lockout.ts): each check claims a slot first, a wrong one keeps it, and once the login is
+   * locked further checks are refused with LOGIN_LOCKED until the lock runs out (or the secretariat
+   * resets the password). A missing current password is not a guess and is not counted.
+   *
+   * The token that made the request keeps working during the lock: the lock guards password
+   * checks (login and this one), it does not end sessions. Whoever holds the token can already act
+   * as the login until the token expires; what the lock denies them is turning a stolen session
+   * into knowledge of the password or a permanent takeover by guessing it. Revoking the token too
+   * would let anyone who can send five wrong guesses sign the owner out as well.
+   */
+  private async checkCurrentPassword(target: Login, currentPassword: string | undefined): Promise<void> {
+    if (!currentPassword) throw new DomainError('CURRENT_PASSWORD_INCORRECT');
+    const claim = await claimAttempt(this.db, target.id, this.lockout);
+    if (!claim.claimed) {
+      if (claim.lockedUntil) throw new DomainError('LOGIN_LOCKED', { unlocksAt: claim.lockedUntil.toISOString() });
+      throw new DomainError('CURRENT_PASSWORD_INCORRECT'); // disabled meanwhile
+    }
+    if (!(await verifyPassword(target.passwordHash, currentPassword))) {
+      const locked = await settleFailure(this.db, target.id, this.lockout);
+      if (locked) throw new DomainError('LOGIN_LOCKED', { unlocksAt: locked.toISOString() });
+      throw new DomainError('CURRENT_PASSWORD_INCORRECT');
+    }
+    if (!(await settleSuccess(this.db, target.id))) await this.throwLocked(target.id);
+  }
+
+  private async throwLocked(id: string): Promise<never> {
+    const lockedUntil = await activeLock(this.db, id);
+    throw new DomainError('LOGIN_LOCKED', lockedUntil ? { unlocksAt: lockedUntil.toISOString() } : {});
+  }
+
+  private get lockout(): LockoutPolicy {
+    return { maxFailures: this.config.env.LOGIN_MAX_FAILURES, lockMinutes: this.config.env.LOGIN_LOCK_MINUTES };
   }
 
   /** POST /logins/{loginId}/password-reset (secretariat): a new initial password, shown once. */

@@ -18,7 +18,8 @@ import './exports/export-errors';
   imports: [
     IdentityModule,
     NotificationsModule,
-    MulterModule.register({ storage: memoryStorage(), limits: { fileSize: 2 * 1024 * 1024, files: 1, fields: 5, fieldSize: 8192 } }),
+    // file names in multipart headers are UTF-8 (busboy's default, latin1, garbles Japanese names in the audit trail)
+    MulterModule.register({ storage: memoryStorage(), defParamCharset: 'utf8', limits: { fileSize: 2 * 1024 * 1024, files: 1, fields: 5, fieldSize: 8192 } }),
   ],
   controllers: [PrtrPublicController, PrtrOfficersController, PrtrFilingsController],
   providers: [MasterDataService, CertificatesService, FilersService, FilingsService, InquiriesService, ClientCertificateGuard, PrtrClock],

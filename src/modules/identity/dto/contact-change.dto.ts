@@ -1,28 +1,64 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
-import { Email, OptionalText, Phone } from './validation';
-import { HIRAGANA, POSTAL_CODE } from './validation';
-import { Matches } from 'class-validator';
+import { applyDecorators } from '@nestjs/common';
+import {
+  IsBoolean,
+  IsEmail,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import { Email, HIRAGANA, Phone, PHONE, POSTAL_CODE } from './validation';
+
+/**
+ * Each field is optional to send, but a field that is sent must hold a value: `null` is refused
+ * (400 VALIDATION_FAILED naming the field) for the holder's required columns, because approving
+ * such a change could never be applied. `@IsOptional()` would let null through, so these fields
+ * are validated whenever they are present (`ValidateIf(v !== undefined)`). Only fax and emailB,
+ * optional on the holder too, may be cleared with null.
+ */
+const Sent = () => ValidateIf((_, value) => value !== undefined);
+const SentText = (max: number) =>
+  applyDecorators(ApiPropertyOptional({ maxLength: max }), Sent(), IsString(), IsNotEmpty(), MaxLength(max));
+
+/** The holder's contact fields a change may clear (null); every other field must keep a value. */
+export const CLEARABLE_CONTACT_FIELDS: ReadonlySet<string> = new Set(['fax', 'emailB']);
 
 export class ContactChangesDto {
-  @OptionalText(200) company?: string;
-  @OptionalText(200) department?: string;
-  @OptionalText(100) title?: string;
-  @OptionalText(100) name?: string;
-  @OptionalText(200)
+  @SentText(200) company?: string;
+  @SentText(200) department?: string;
+  @SentText(100) title?: string;
+  @SentText(100) name?: string;
+  @SentText(200)
   @Matches(HIRAGANA, { message: '$property はひらがなで入力してください (hiragana only)' })
   nameKana?: string;
   @ApiPropertyOptional({ example: '123-4567' })
-  @IsOptional()
+  @Sent()
+  @IsString()
   @Matches(POSTAL_CODE, { message: '$property は NNN-NNNN の形式で入力してください (format NNN-NNNN)' })
   postalCode?: string;
-  @OptionalText(300) address?: string;
-  @Phone(true) phone?: string;
-  @Phone(true) fax?: string;
-  @Email(true) emailA?: string;
-  @Email(true) emailB?: string;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() disclosureConsent?: boolean;
+  @SentText(300) address?: string;
+  @ApiPropertyOptional({ example: '03-1234-5679' })
+  @Sent()
+  @IsString()
+  @Matches(PHONE, { message: '$property は電話番号の形式で入力してください (e.g. 03-1234-5678)' })
+  phone?: string;
+  /** null clears it */
+  @Phone(true) fax?: string | null;
+  @ApiPropertyOptional({ example: 'kankyo@example.co.jp' })
+  @Sent()
+  @IsString()
+  @MaxLength(254)
+  @IsEmail({}, { message: '$property はメールアドレスの形式で入力してください (not an email address)' })
+  emailA?: string;
+  /** null clears it */
+  @Email(true) emailB?: string | null;
+  @ApiPropertyOptional() @Sent() @IsBoolean() disclosureConsent?: boolean;
 }
 
 /** 連絡先変更申請 (login A). A legal-name change is refused: it needs the separate form. */

@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
+  ArrayUnique,
   IsArray,
   IsBoolean,
   IsIn,
@@ -205,6 +206,7 @@ export class FilingMainFormDto {
   @ApiProperty({ type: [String], example: ['2600'] })
   @IsArray()
   @ArrayMaxSize(20)
+  @ArrayUnique({ message: '$property に同じ業種コードが重複しています (must not repeat a code)' })
   @IsString({ each: true })
   @MaxLength(4, { each: true })
   secondaryIndustryCodes: string[];

@@ -1,6 +1,10 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
 import { LONE_SURROGATE } from '../../../core/database/json-param';
+import { flattenValidationErrors } from '../../../core/http/validation.pipe';
 import { DomainError } from '../../../core/errors/domain-error';
 import { LANDFILL_TYPES, type FilingContent, type FilingMainForm, type FilingSheet, type LandfillType } from '../content';
+import { FilingContentDto } from '../dto/prtr.dto';
 import { parseAmount } from '../rules/rounding';
 import { PrtrExportErrors } from './export-errors';
 import type { FilingRecord, FilingRecordStatus } from './record';
@@ -8,8 +12,9 @@ import { STATUS_LABELS } from './record';
 
 /**
  * 電子届出ファイル: one filing as a documented JSON file (docs/prtr-electronic-file.md). Exported from
- * any version; imported to start a draft or an amendment. The parser checks structure only; the filing
- * validation checks the content (codes, thresholds, rounding, JIS characters).
+ * any version; imported to start a draft or an amendment. The parser checks the structure, then the
+ * content against the same input rules as PUT /prtr/filings/{id} (FilingContentDto: sizes, ranges,
+ * lengths); the filing validation checks the rest (codes, thresholds, rounding, JIS characters).
  */
 
 export const ELECTRONIC_FILE_FORMAT = 'jp.go.prtr.filing';
@@ -413,6 +418,21 @@ const DOCUMENT = object({
   sheets: required(arrayOf(SHEET, L.maxSheets)),
 });
 
+/**
+ * The imported content against the same class-validator rules as the API's FilingContentDto (sizes,
+ * ranges, lengths, unique secondary industry codes), so a file cannot carry what PUT would refuse.
+ * Each violated constraint becomes a problem at its path, e.g. 'mainForm.employees'.
+ */
+function checkContentLikeTheApi(content: FilingContent, p: Problems): void {
+  const errors = validateSync(plainToInstance(FilingContentDto, content), {
+    forbidUnknownValues: true,
+    validationError: { target: false, value: false },
+  });
+  for (const { field, problems } of flattenValidationErrors(errors)) {
+    for (const problem of problems) p.add(field.replace(/\.(\d+)(?=\.|$)/g, '[$1]'), problem);
+  }
+}
+
 function refuse(p: Problems): never {
   throw new DomainError(PrtrExportErrors.PRTR_FILE_INVALID, p.truncated ? { problems: p.list, truncated: true } : { problems: p.list });
 }
@@ -514,6 +534,10 @@ export function parseElectronicFile(input: Buffer | string): ParsedElectronicFil
       offsiteWasteType: s.transfers.offsiteWasteType as string | null,
     },
   }));
+
+  // The content must also meet every limit of PUT /prtr/filings/{id}: one rule set, the DTO's.
+  checkContentLikeTheApi({ mainForm, sheets }, p);
+  if (p.any) refuse(p);
 
   return {
     fiscalYear: doc.fiscalYear as number,
