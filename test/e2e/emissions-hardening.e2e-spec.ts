@@ -3,30 +3,13 @@ import { EMISSION_FACTORS } from '../../src/modules/emissions/excel/factors';
 import { CELLS, FIRST_ROW, MAIN_SHEET, MAX_ROWS } from '../../src/modules/emissions/excel/layout';
 import { buildTemplate, type ActivityRow } from '../../src/modules/emissions/excel/template';
 import { MAX_SHEET_CELLS } from '../../src/modules/emissions/excel/xlsx-guard';
-import { hostile, makeZip } from '../fixtures/zip';
+import { hostile, plainCellsWorkbook } from '../fixtures/zip';
 import { binary, createTestApp, type TestApp } from '../support/app';
 import { activatedHolder, activatedVerifier, auth, secretariatToken, type Holder } from '../factories/identity';
 
 const ELEC = EMISSION_FACTORS[0].label; // 0.441
 const GAS = EMISSION_FACTORS[1].label; // 2.05
 const PDF = hostile.renamedPdf();
-
-/** A workbook zip whose one sheet holds `cells` plain cells and no <dimension> (the probe's shape). */
-function manyCells(cells: number): Buffer {
-  const perRow = 10;
-  const parts: string[] = ['<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'];
-  for (let r = 1; r <= Math.ceil(cells / perRow); r++) {
-    parts.push(`<row r="${r}">`);
-    for (let c = 0; c < perRow && (r - 1) * perRow + c < cells; c++) parts.push(`<c r="${String.fromCharCode(65 + c)}${r}"><v>${r}</v></c>`);
-    parts.push('</row>');
-  }
-  parts.push('</sheetData></worksheet>');
-  return makeZip([
-    { name: '[Content_Types].xml', data: Buffer.from('<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"></Types>') },
-    { name: 'xl/workbook.xml', data: Buffer.from('<?xml version="1.0"?><workbook/>') },
-    { name: 'xl/worksheets/sheet1.xml', data: Buffer.from(parts.join('')) },
-  ]);
-}
 
 /** The designated form with one cell of the main sheet overwritten (a formula, a huge number, …). */
 async function withCell(file: Buffer, cell: string, value: ExcelJS.CellValue): Promise<Buffer> {
@@ -104,7 +87,7 @@ describe('emissions management: hardening over HTTP', () => {
     // the form at its parser limit (20,000 rows × 6 columns + header and total) stays under the bound
     expect(MAX_SHEET_CELLS).toBeGreaterThanOrEqual((FIRST_ROW + MAX_ROWS + 1) * 6);
     expect(MAX_SHEET_CELLS).toBeLessThan(140_000);
-    const file = manyCells(140_000);
+    const file = plainCellsWorkbook(14_000, 10);
     expect(file.length).toBeLessThan(4 * 1024 * 1024);
     const started = Date.now();
     const res = await upload(holder.b.token!, reports.target_year, file);

@@ -1,23 +1,8 @@
 import { DomainError } from '../../../core/errors/domain-error';
-import { makeZip } from '../../../../test/fixtures/zip';
+import { plainCellsWorkbook } from '../../../../test/fixtures/zip';
 import { assertPlainXlsx, MAX_SHEET_CELLS, MAX_SHEET_ROWS } from './xlsx-guard';
 import { worksheetName } from '../overview.service';
 import '../emissions-errors';
-
-function sheet(rows: number, perRow: number): Buffer {
-  const parts = ['<worksheet><sheetData>'];
-  for (let r = 1; r <= rows; r++) {
-    parts.push(`<row r="${r}">`);
-    for (let c = 0; c < perRow; c++) parts.push(`<c r="${String.fromCharCode(65 + c)}${r}"><v>${r}</v></c>`);
-    parts.push('</row>');
-  }
-  parts.push('</sheetData></worksheet>');
-  return makeZip([
-    { name: '[Content_Types].xml', data: Buffer.from('<Types/>') },
-    { name: 'xl/workbook.xml', data: Buffer.from('<workbook/>') },
-    { name: 'xl/worksheets/sheet1.xml', data: Buffer.from(parts.join('')) },
-  ]);
-}
 
 function code(f: () => void) {
   try {
@@ -33,22 +18,22 @@ describe('xlsx guard: cell and row bounds before ExcelJS loads a workbook', () =
   it('lets a sheet as large as the designated form at its limit through', () => {
     const rows = MAX_SHEET_ROWS;
     expect(rows * 6).toBeLessThanOrEqual(MAX_SHEET_CELLS);
-    expect(code(() => assertPlainXlsx(sheet(rows, 6), { boundCells: true }))).toBeUndefined();
+    expect(code(() => assertPlainXlsx(plainCellsWorkbook(rows, 6), { boundCells: true }))).toBeUndefined();
   });
 
   it('refuses more cells, or more rows, than that (FILE_TOO_COMPLEX)', () => {
-    expect(code(() => assertPlainXlsx(sheet(Math.floor(MAX_SHEET_CELLS / 10) + 1, 10), { boundCells: true }))).toMatchObject({
+    expect(code(() => assertPlainXlsx(plainCellsWorkbook(Math.floor(MAX_SHEET_CELLS / 10) + 1, 10), { boundCells: true }))).toMatchObject({
       code: 'FILE_TOO_COMPLEX',
       details: { cells: (Math.floor(MAX_SHEET_CELLS / 10) + 1) * 10 },
     });
-    expect(code(() => assertPlainXlsx(sheet(MAX_SHEET_ROWS + 1, 1), { boundCells: true }))).toMatchObject({
+    expect(code(() => assertPlainXlsx(plainCellsWorkbook(MAX_SHEET_ROWS + 1, 1), { boundCells: true }))).toMatchObject({
       code: 'FILE_TOO_COMPLEX',
       details: { rows: MAX_SHEET_ROWS + 1 },
     });
   });
 
   it('does not bound cells of attachments (stored, never loaded by ExcelJS)', () => {
-    expect(code(() => assertPlainXlsx(sheet(Math.floor(MAX_SHEET_CELLS / 10) + 1, 10)))).toBeUndefined();
+    expect(code(() => assertPlainXlsx(plainCellsWorkbook(Math.floor(MAX_SHEET_CELLS / 10) + 1, 10)))).toBeUndefined();
   });
 });
 
