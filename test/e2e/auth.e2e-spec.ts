@@ -94,7 +94,10 @@ describe('login and tokens (over HTTP)', () => {
     expect(res.status).toBe(401);
     expect(res.body.code).toBe('TOKEN_EXPIRED');
     // a token already accepted (its signature remembered) is still refused once it expires
-    const shortLived = await jwt.signAsync(rest, { expiresIn: 1 });
+    // exp counts whole seconds: signed at the start of a second with 2 s, the token lives 1–2 s (with
+    // 1 s signed late in a second it could expire before the first request under load)
+    await new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000)));
+    const shortLived = await jwt.signAsync(rest, { expiresIn: 2 });
     expect((await me(`Bearer ${shortLived}`)).status).toBe(200);
     const { exp } = JSON.parse(Buffer.from(shortLived.split('.')[1], 'base64url').toString());
     await new Promise((resolve) => setTimeout(resolve, exp * 1000 - Date.now() + 50));

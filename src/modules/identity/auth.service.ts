@@ -61,6 +61,10 @@ export class AuthService implements ActorResolver {
         await this.record(loginId, login.id, 'locked', client);
         throw new DomainError('LOGIN_LOCKED', { unlocksAt: lockedUntil.toISOString() });
       }
+      if (claim?.inProgress) {
+        await this.record(loginId, login.id, 'locked', client);
+        throw new DomainError('LOGIN_ATTEMPTS_IN_PROGRESS');
+      }
       // not active (or disabled since it was read)
       await verifyAgainstDummy(password);
       await this.record(loginId, login.id, 'disabled', client);

@@ -12,9 +12,11 @@ import type { DataSource, EntityManager } from 'typeorm';
  *    the counter counts failures AND checks still in flight. The UPDATE refuses when the login is
  *    locked or the counter has reached the limit, so no more than `maxFailures` checks can be in
  *    flight or failed at once, however many requests arrive together. An expired lock restarts
- *    the count at this claim. A request refused because the counter is full (the limit is
- *    reached by failures and checks in flight) takes the lock itself: more attempts than allowed
- *    without a success in between lock the login.
+ *    the count at this claim. A request that finds the counter full while checks are in flight is
+ *    refused with LOGIN_ATTEMPTS_IN_PROGRESS (429) and locks nothing: checks in flight may hold the
+ *    right password (a double-click after four typos, tabs signing in together) and must not lock
+ *    the user out. A counter found full with no activity for STALE_SLOT_SECONDS holds slots whose
+ *    checks never settled (a crash between claim and settle): they count as failures and lock.
  * 2. FAILURE keeps its slot (the counter already holds it) and locks the login when the counter
  *    has reached the limit. The counter may include checks still in flight that will succeed, so
  *    a burst can lock slightly early; it never locks late.
@@ -33,25 +35,34 @@ export interface LockoutPolicy {
 
 type Runner = Pick<DataSource | EntityManager, 'query'>;
 
-export type ClaimResult = { claimed: true } | { claimed: false; lockedUntil: Date | null };
+export type ClaimResult = { claimed: true } | { claimed: false; lockedUntil: Date | null; inProgress: boolean };
 
-/** Rule 1. `lockedUntil` null when the login is not active (disabled or gone) and not locked. */
+/** A check settles within seconds (argon2 takes ~0.1 s); slots older than this never will. */
+export const STALE_SLOT_SECONDS = 60;
+
+/** Rule 1. Not claimed: `lockedUntil` when locked, `inProgress` when the slots are taken by checks in flight, else not active. */
 export async function claimAttempt(db: Runner, loginUuid: string, policy: LockoutPolicy): Promise<ClaimResult> {
-  const [rows]: [{ failed_attempts: number; locked_until: Date | null }[], number] = await db.query(
+  const [rows]: [{ locked_until: Date | null }[], number] = await db.query(
     `UPDATE logins
         SET failed_attempts = CASE WHEN locked_until IS NOT NULL THEN 1           -- an expired lock: count restarts
                                    WHEN failed_attempts < $2 THEN failed_attempts + 1
                                    ELSE failed_attempts END,
-            locked_until = CASE WHEN locked_until IS NOT NULL OR failed_attempts < $2 THEN NULL
-                                ELSE now() + make_interval(mins => $3) END,
+            locked_until = CASE WHEN locked_until IS NULL AND failed_attempts >= $2   -- full and stale: lock
+                                THEN now() + make_interval(mins => $3) END,
             updated_at = now()
       WHERE id = $1 AND status = 'active' AND (locked_until IS NULL OR locked_until <= now())
-      RETURNING failed_attempts, locked_until`,
-    [loginUuid, policy.maxFailures, policy.lockMinutes],
+        AND (locked_until IS NOT NULL OR failed_attempts < $2 OR updated_at < now() - make_interval(secs => $4))
+      RETURNING locked_until`,
+    [loginUuid, policy.maxFailures, policy.lockMinutes, STALE_SLOT_SECONDS],
   );
   const row = rows[0];
-  if (row) return row.locked_until ? { claimed: false, lockedUntil: row.locked_until } : { claimed: true };
-  return { claimed: false, lockedUntil: await activeLock(db, loginUuid) };
+  if (row) return row.locked_until ? { claimed: false, lockedUntil: row.locked_until, inProgress: false } : { claimed: true };
+  const [state]: { active: boolean; locked_until: Date | null }[] = await db.query(
+    `SELECT status = 'active' AS active, CASE WHEN locked_until > now() THEN locked_until END AS locked_until FROM logins WHERE id = $1`,
+    [loginUuid],
+  );
+  if (state?.locked_until) return { claimed: false, lockedUntil: state.locked_until, inProgress: false };
+  return { claimed: false, lockedUntil: null, inProgress: !!state?.active };
 }
 
 /** Rule 2: returns the lock's end when the login is locked after this failure. */

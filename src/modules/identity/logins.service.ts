@@ -119,6 +119,7 @@ export class LoginsService {
     const claim = await claimAttempt(this.db, target.id, this.lockout);
     if (!claim.claimed) {
       if (claim.lockedUntil) throw new DomainError('LOGIN_LOCKED', { unlocksAt: claim.lockedUntil.toISOString() });
+      if (claim.inProgress) throw new DomainError('LOGIN_ATTEMPTS_IN_PROGRESS');
       throw new DomainError('CURRENT_PASSWORD_INCORRECT'); // disabled meanwhile
     }
     if (!(await verifyPassword(target.passwordHash, currentPassword))) {
