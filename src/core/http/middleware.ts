@@ -73,14 +73,15 @@ export function bodyParserErrorMiddleware(err: unknown, req: Request, res: Respo
 }
 
 /** Deepest JSON body accepted: the API's own bodies nest a few levels. */
-export const MAX_JSON_DEPTH = 32;
+const MAX_JSON_DEPTH = 32;
 
 /**
  * Checks a parsed JSON body before anything else reads it, walking it with its own stack:
  * - nested deeper than MAX_JSON_DEPTH: 400 JSON_TOO_DEEP (the validation that follows walks bodies
  *   recursively, and a small body nested thousands deep would exhaust the stack there: a 500);
- * - a key or string holding a lone UTF-16 surrogate (valid JSON, `"\ud800"`, but not text):
- *   400 VALIDATION_FAILED naming the field (PostgreSQL refuses it in text and jsonb: a 500 later).
+ * - a key or string holding a lone UTF-16 surrogate (valid JSON, `"\ud800"`, but not text) or
+ *   U+0000: 400 VALIDATION_FAILED naming the field (PostgreSQL refuses both in text and jsonb).
+ * A body that passes is remembered, so the validation pipe does not walk it again for NUL.
  * Register right after the JSON parser.
  */
 export function jsonBodyGuardMiddleware(req: Request, res: Response, next: NextFunction) {
@@ -93,6 +94,9 @@ export function jsonBodyGuardMiddleware(req: Request, res: Response, next: NextF
     const entries: [string, unknown][] = Array.isArray(value) ? value.map((v, i) => [String(i), v]) : Object.entries(value);
     for (const [key, child] of entries) {
       const field = path ? `${path}.${key}` : key;
+      if (key.includes('\u0000') || (typeof child === 'string' && child.includes('\u0000'))) {
+        return sendError(req, res, 'VALIDATION_FAILED', { fields: [{ field: wellFormed(field), problems: ['NUL characters are not allowed'] }] });
+      }
       if (LONE_SURROGATE.test(key) || (typeof child === 'string' && LONE_SURROGATE.test(child))) {
         return sendError(req, res, 'VALIDATION_FAILED', {
           fields: [{ field: wellFormed(field), problems: ['対になっていないサロゲート文字が含まれています (contains a lone UTF-16 surrogate)'] }],
@@ -101,5 +105,13 @@ export function jsonBodyGuardMiddleware(req: Request, res: Response, next: NextF
       if (child !== null && typeof child === 'object') pending.push([child, depth + 1, field]);
     }
   }
+  CHECKED_BODIES.add(body);
   next();
+}
+
+const CHECKED_BODIES = new WeakSet<object>();
+
+/** Whether jsonBodyGuardMiddleware has already checked this parsed body (for NUL among others). */
+export function isCheckedBody(value: unknown): boolean {
+  return value !== null && typeof value === 'object' && CHECKED_BODIES.has(value);
 }

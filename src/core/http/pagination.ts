@@ -53,7 +53,10 @@ export function decodeBigintCursor(cursor: string): string {
   return position;
 }
 
-/** Exactly what encodeCursor() below writes: an ISO instant (toISOString) and a uuid. */
+/**
+ * Exactly what paginate() below writes: an ISO instant with a four-digit year (toISOString also
+ * writes years like +275760, which PostgreSQL refuses) that round-trips, and a uuid.
+ */
 const CURSOR_AT = /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z$/;
 const CURSOR_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -63,7 +66,6 @@ function decodeKey(cursor: string): CursorKey {
     if (
       typeof key.at === 'string' &&
       CURSOR_AT.test(key.at) &&
-      !Number.isNaN(Date.parse(key.at)) &&
       new Date(key.at).toISOString() === key.at && // no 2026-02-31 or 24:00:00
       typeof key.id === 'string' &&
       CURSOR_ID.test(key.id)

@@ -1,5 +1,6 @@
 import { ArgumentMetadata, Injectable, ValidationError, ValidationPipe } from '@nestjs/common';
 import { DomainError } from '../errors/domain-error';
+import { isCheckedBody } from './middleware';
 
 export interface FieldProblem {
   field: string;
@@ -32,7 +33,8 @@ export class ApiValidationPipe extends ValidationPipe {
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata) {
-    const nul = findNul(value, metadata.data ?? (metadata.type === 'body' ? '' : metadata.type));
+    // a parsed JSON body was checked for NUL by jsonBodyGuardMiddleware already
+    const nul = metadata.type === 'body' && isCheckedBody(value) ? null : findNul(value, metadata.data ?? (metadata.type === 'body' ? '' : metadata.type));
     if (nul !== null) {
       // PostgreSQL text cannot hold NUL, and no registry field needs it
       throw new DomainError('VALIDATION_FAILED', { fields: [{ field: nul || '(body)', problems: ['NUL characters are not allowed'] }] });

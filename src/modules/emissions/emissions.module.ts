@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { MulterModule } from '@nestjs/platform-express';
-import { memoryStorage } from 'multer';
 import { APP_CONFIG, type RuntimeConfig } from '../../core/config/runtime-config';
+import { uploadOptions } from '../../core/http/files';
 import { IdentityModule } from '../identity/identity.module';
 import { LedgerModule } from '../ledger/ledger.module';
 import { NotificationsModule } from '../notifications/notifications.module';
@@ -17,15 +17,7 @@ import { OverviewService } from './overview.service';
     NotificationsModule,
     MulterModule.registerAsync({
       inject: [APP_CONFIG],
-      useFactory: (config: RuntimeConfig) => ({
-        storage: memoryStorage(),
-        // File names in multipart headers are UTF-8 in every current browser and client; busboy's
-        // default (latin1) would store 敷地図.pdf as mojibake and send it back so on download.
-        defParamCharset: 'utf8',
-        // Review comments may be 4,000 characters (the DTO and the column); in UTF-8 a Japanese
-        // character takes 3 bytes, so the field must hold 12,000 bytes: 16 KiB leaves room.
-        limits: { fileSize: config.env.UPLOAD_LIMIT_BYTES, files: 1, fields: 5, fieldSize: 16 * 1024 },
-      }),
+      useFactory: (config: RuntimeConfig) => uploadOptions(config.env.UPLOAD_LIMIT_BYTES, 16 * 1024), // review comments: 4,000 characters
     }),
   ],
   controllers: [EmissionsController],

@@ -92,7 +92,6 @@ export class ApplicationsService {
       ),
     );
     if (!Object.keys(changes).length) throw new DomainError('NO_CHANGES');
-    refuseClearedRequired(changes);
     if (changes.company !== undefined) {
       const names = [holder.representativeName, ...holder.coBusinesses.map((c) => c.name)];
       if (!names.includes(changes.company as string)) {

@@ -9,8 +9,8 @@ import { DomainError } from '../../core/errors/domain-error';
 import type { LoginResponse } from './dto/login.dto';
 import { Login } from './entities/login.entity';
 import { LoginAttempt } from './entities/login-attempt.entity';
-import { activeLock, claimAttempt, type LockoutPolicy, settleFailure, settleSuccess } from './login-lockout';
-import { verifyAgainstDummy, verifyPassword } from './passwords';
+import { checkPasswordUnderLockout, lockoutPolicy } from './login-lockout';
+import { verifyAgainstDummy } from './passwords';
 
 const LOGIN_ROW_COLUMNS = `id, login_id, role, status, token_version, must_change_password, is_bootstrap,
   target_holder_id, verifier_id, trading_participant_id, prtr_business_id, prtr_prefecture_code, prtr_minister_code`;
@@ -54,40 +54,22 @@ export class AuthService implements ActorResolver {
     }
     // A slot is claimed atomically before the (slow) password check, so requests arriving together
     // cannot all pass the lock check: see login-lockout.ts for the rules.
-    const claim = login.status === 'active' ? await claimAttempt(this.db, login.id, this.lockout) : null;
-    if (!claim?.claimed) {
-      const lockedUntil = claim ? claim.lockedUntil : await activeLock(this.db, login.id);
-      if (lockedUntil) {
-        await this.record(loginId, login.id, 'locked', client);
-        throw new DomainError('LOGIN_LOCKED', { unlocksAt: lockedUntil.toISOString() });
-      }
-      if (claim?.inProgress) {
-        await this.record(loginId, login.id, 'locked', client);
+    const check = await checkPasswordUnderLockout(this.db, login, password, lockoutPolicy(this.config.env));
+    if (check.outcome === 'disabled') await verifyAgainstDummy(password); // same time as a real check
+    await this.record(loginId, login.id, check.outcome, client);
+    switch (check.outcome) {
+      case 'success':
+        return this.issueToken(login);
+      case 'in_progress':
         throw new DomainError('LOGIN_ATTEMPTS_IN_PROGRESS');
-      }
-      // not active (or disabled since it was read)
-      await verifyAgainstDummy(password);
-      await this.record(loginId, login.id, 'disabled', client);
-      throw new DomainError('INVALID_CREDENTIALS');
+      case 'locked':
+        throw new DomainError('LOGIN_LOCKED', check.lockedUntil ? { unlocksAt: check.lockedUntil.toISOString() } : {});
+      case 'invalid_credentials':
+        if (check.lockedUntil) throw new DomainError('LOGIN_LOCKED', { unlocksAt: check.lockedUntil.toISOString() });
+        throw new DomainError('INVALID_CREDENTIALS');
+      case 'disabled':
+        throw new DomainError('INVALID_CREDENTIALS');
     }
-    if (!(await verifyPassword(login.passwordHash, password))) {
-      const locked = await settleFailure(this.db, login.id, this.lockout);
-      await this.record(loginId, login.id, 'invalid_credentials', client);
-      if (locked) throw new DomainError('LOGIN_LOCKED', { unlocksAt: locked.toISOString() });
-      throw new DomainError('INVALID_CREDENTIALS');
-    }
-    if (!(await settleSuccess(this.db, login.id))) {
-      // the right password, but failures racing with it locked the login meanwhile: no token
-      const lockedUntil = await activeLock(this.db, login.id);
-      await this.record(loginId, login.id, 'locked', client);
-      throw new DomainError('LOGIN_LOCKED', lockedUntil ? { unlocksAt: lockedUntil.toISOString() } : {});
-    }
-    await this.record(loginId, login.id, 'success', client);
-    return this.issueToken(login);
-  }
-
-  private get lockout(): LockoutPolicy {
-    return { maxFailures: this.config.env.LOGIN_MAX_FAILURES, lockMinutes: this.config.env.LOGIN_LOCK_MINUTES };
   }
 
   async issueToken(login: Login): Promise<LoginResponse> {

@@ -1,4 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import type { Env } from '../../core/config/env';
+import { verifyPassword } from './passwords';
 
 /**
  * The login lockout: at most `maxFailures` password checks in a row may fail before the login is
@@ -35,10 +37,45 @@ export interface LockoutPolicy {
 
 type Runner = Pick<DataSource | EntityManager, 'query'>;
 
+export const lockoutPolicy = (env: Pick<Env, 'LOGIN_MAX_FAILURES' | 'LOGIN_LOCK_MINUTES'>): LockoutPolicy => ({
+  maxFailures: env.LOGIN_MAX_FAILURES,
+  lockMinutes: env.LOGIN_LOCK_MINUTES,
+});
+
+/** What one password check under the lockout came to; `lockedUntil` when the login is (now) locked. */
+export type PasswordCheck =
+  | { outcome: 'success' }
+  | { outcome: 'invalid_credentials'; lockedUntil: Date | null }
+  | { outcome: 'locked'; lockedUntil: Date | null }
+  | { outcome: 'in_progress' }
+  | { outcome: 'disabled' };
+
+/** Rules 1–3 around one password check (POST /auth/login, and the current password at a change). */
+export async function checkPasswordUnderLockout(
+  db: Runner,
+  login: { id: string; status: string; passwordHash: string },
+  password: string,
+  policy: LockoutPolicy,
+): Promise<PasswordCheck> {
+  const claim = login.status === 'active' ? await claimAttempt(db, login.id, policy) : null;
+  if (!claim?.claimed) {
+    const lockedUntil = claim ? claim.lockedUntil : await activeLock(db, login.id);
+    if (lockedUntil) return { outcome: 'locked', lockedUntil };
+    if (claim?.inProgress) return { outcome: 'in_progress' };
+    return { outcome: 'disabled' }; // not active (or disabled since it was read)
+  }
+  if (!(await verifyPassword(login.passwordHash, password))) {
+    return { outcome: 'invalid_credentials', lockedUntil: await settleFailure(db, login.id, policy) };
+  }
+  // the right password, but failures racing with it locked the login meanwhile: refused (rule 3)
+  if (!(await settleSuccess(db, login.id))) return { outcome: 'locked', lockedUntil: await activeLock(db, login.id) };
+  return { outcome: 'success' };
+}
+
 export type ClaimResult = { claimed: true } | { claimed: false; lockedUntil: Date | null; inProgress: boolean };
 
 /** A check settles within seconds (argon2 takes ~0.1 s); slots older than this never will. */
-export const STALE_SLOT_SECONDS = 60;
+const STALE_SLOT_SECONDS = 60;
 
 /** Rule 1. Not claimed: `lockedUntil` when locked, `inProgress` when the slots are taken by checks in flight, else not active. */
 export async function claimAttempt(db: Runner, loginUuid: string, policy: LockoutPolicy): Promise<ClaimResult> {

@@ -7,7 +7,7 @@ import { DomainError } from '../../core/errors/domain-error';
 import { NotificationsService } from '../notifications/notifications.service';
 import type { IssuedLogin } from './dto/decisions.dto';
 import { Login } from './entities/login.entity';
-import { activeLock, claimAttempt, type LockoutPolicy, settleFailure, settleSuccess } from './login-lockout';
+import { activeLock, checkPasswordUnderLockout, lockoutPolicy } from './login-lockout';
 import { TargetHolder } from './entities/target-holder.entity';
 import { generatePassword, hashPassword, passwordProblems, verifyPassword } from './passwords';
 
@@ -116,27 +116,25 @@ export class LoginsService {
    */
   private async checkCurrentPassword(target: Login, currentPassword: string | undefined): Promise<void> {
     if (!currentPassword) throw new DomainError('CURRENT_PASSWORD_INCORRECT');
-    const claim = await claimAttempt(this.db, target.id, this.lockout);
-    if (!claim.claimed) {
-      if (claim.lockedUntil) throw new DomainError('LOGIN_LOCKED', { unlocksAt: claim.lockedUntil.toISOString() });
-      if (claim.inProgress) throw new DomainError('LOGIN_ATTEMPTS_IN_PROGRESS');
-      throw new DomainError('CURRENT_PASSWORD_INCORRECT'); // disabled meanwhile
+    const check = await checkPasswordUnderLockout(this.db, target, currentPassword, lockoutPolicy(this.config.env));
+    switch (check.outcome) {
+      case 'success':
+        return;
+      case 'locked':
+      case 'invalid_credentials':
+        if (check.lockedUntil) throw new DomainError('LOGIN_LOCKED', { unlocksAt: check.lockedUntil.toISOString() });
+        if (check.outcome === 'locked') throw new DomainError('LOGIN_LOCKED');
+        throw new DomainError('CURRENT_PASSWORD_INCORRECT');
+      case 'in_progress':
+        throw new DomainError('LOGIN_ATTEMPTS_IN_PROGRESS');
+      case 'disabled':
+        throw new DomainError('CURRENT_PASSWORD_INCORRECT'); // disabled meanwhile
     }
-    if (!(await verifyPassword(target.passwordHash, currentPassword))) {
-      const locked = await settleFailure(this.db, target.id, this.lockout);
-      if (locked) throw new DomainError('LOGIN_LOCKED', { unlocksAt: locked.toISOString() });
-      throw new DomainError('CURRENT_PASSWORD_INCORRECT');
-    }
-    if (!(await settleSuccess(this.db, target.id))) await this.throwLocked(target.id);
   }
 
   private async throwLocked(id: string): Promise<never> {
     const lockedUntil = await activeLock(this.db, id);
     throw new DomainError('LOGIN_LOCKED', lockedUntil ? { unlocksAt: lockedUntil.toISOString() } : {});
-  }
-
-  private get lockout(): LockoutPolicy {
-    return { maxFailures: this.config.env.LOGIN_MAX_FAILURES, lockMinutes: this.config.env.LOGIN_LOCK_MINUTES };
   }
 
   /** POST /logins/{loginId}/password-reset (secretariat): a new initial password, shown once. */

@@ -240,7 +240,8 @@ export class LedgerService {
 
   correct(actor: Actor, dto: CorrectionDto, key?: string): Promise<PostingResult> {
     const [from, to] = dto.direction === 'credit' ? ['AST-1', dto.accountNumber] : [dto.accountNumber, 'AST-1'];
-    return this.post(actor, { kind: 'correction', from, to, quantity: dto.quantity, reason: dto.reason.trim() }, key, { ...dto });
+    const reason = dto.reason.trim(); // (the Idempotency-Key compares the trimmed reason too)
+    return this.post(actor, { kind: 'correction', from, to, quantity: dto.quantity, reason }, key, { ...dto, reason });
   }
 
   /**

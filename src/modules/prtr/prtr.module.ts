@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MulterModule } from '@nestjs/platform-express';
-import { memoryStorage } from 'multer';
+import { uploadOptions } from '../../core/http/files';
 import { IdentityModule } from '../identity/identity.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { CertificatesService } from './certificates.service';
@@ -18,8 +18,7 @@ import './exports/export-errors';
   imports: [
     IdentityModule,
     NotificationsModule,
-    // file names in multipart headers are UTF-8 (busboy's default, latin1, garbles Japanese names in the audit trail)
-    MulterModule.register({ storage: memoryStorage(), defParamCharset: 'utf8', limits: { fileSize: 2 * 1024 * 1024, files: 1, fields: 5, fieldSize: 8192 } }),
+    MulterModule.register(uploadOptions(2 * 1024 * 1024, 8192)),
   ],
   controllers: [PrtrPublicController, PrtrOfficersController, PrtrFilingsController],
   providers: [MasterDataService, CertificatesService, FilersService, FilingsService, InquiriesService, ClientCertificateGuard, PrtrClock],

@@ -55,8 +55,8 @@ const FORMULA_IN_INPUT = '入力欄に数式は使えません。値を直接入
  * |value| < 10^17. A quantity below 10^14 times the largest factor (3.00) stays below 10^15 t,
  * and the total is checked against the column itself.
  */
-export const MAX_QUANTITY = new Decimal('1e14');
-export const MAX_TOTAL = new Decimal('1e17');
+const MAX_QUANTITY = new Decimal('1e14');
+const MAX_TOTAL = new Decimal('1e17');
 
 /** A number cell as an exact Decimal (numbers go through their shortest decimal text); undefined if empty. */
 function decimal(v: Value): Decimal | undefined | 'invalid' {

@@ -1,19 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { applyDecorators } from '@nestjs/common';
-import {
-  IsBoolean,
-  IsEmail,
-  IsNotEmpty,
-  IsObject,
-  IsOptional,
-  IsString,
-  Matches,
-  MaxLength,
-  ValidateIf,
-  ValidateNested,
-} from 'class-validator';
-import { Email, HIRAGANA, Phone, PHONE, POSTAL_CODE } from './validation';
+import { IsBoolean, IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { Email, HIRAGANA, Phone, PostalCode, Sent } from './validation';
 
 /**
  * Each field is optional to send, but a field that is sent must hold a value: `null` is refused
@@ -22,7 +11,6 @@ import { Email, HIRAGANA, Phone, PHONE, POSTAL_CODE } from './validation';
  * are validated whenever they are present (`ValidateIf(v !== undefined)`). Only fax and emailB,
  * optional on the holder too, may be cleared with null.
  */
-const Sent = () => ValidateIf((_, value) => value !== undefined);
 const SentText = (max: number) =>
   applyDecorators(ApiPropertyOptional({ maxLength: max }), Sent(), IsString(), IsNotEmpty(), MaxLength(max));
 
@@ -37,25 +25,12 @@ export class ContactChangesDto {
   @SentText(200)
   @Matches(HIRAGANA, { message: '$property はひらがなで入力してください (hiragana only)' })
   nameKana?: string;
-  @ApiPropertyOptional({ example: '123-4567' })
-  @Sent()
-  @IsString()
-  @Matches(POSTAL_CODE, { message: '$property は NNN-NNNN の形式で入力してください (format NNN-NNNN)' })
-  postalCode?: string;
+  @PostalCode('sent') postalCode?: string;
   @SentText(300) address?: string;
-  @ApiPropertyOptional({ example: '03-1234-5679' })
-  @Sent()
-  @IsString()
-  @Matches(PHONE, { message: '$property は電話番号の形式で入力してください (e.g. 03-1234-5678)' })
-  phone?: string;
+  @Phone('sent') phone?: string;
   /** null clears it */
   @Phone(true) fax?: string | null;
-  @ApiPropertyOptional({ example: 'kankyo@example.co.jp' })
-  @Sent()
-  @IsString()
-  @MaxLength(254)
-  @IsEmail({}, { message: '$property はメールアドレスの形式で入力してください (not an email address)' })
-  emailA?: string;
+  @Email('sent') emailA?: string;
   /** null clears it */
   @Email(true) emailB?: string | null;
   @ApiPropertyOptional() @Sent() @IsBoolean() disclosureConsent?: boolean;

@@ -1,12 +1,21 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEmail, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsEmail, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
 
 /** Readings (フリガナ) in hiragana; the long-vowel mark and spaces allowed. */
 export const HIRAGANA = /^[\u3041-\u3096\u309D\u309Eー\u3000 ]+$/;
 export const POSTAL_CODE = /^[0-9]{3}-[0-9]{4}$/;
 /** Japanese phone and fax numbers: 03-1234-5678, 090-1234-5678, or the digits alone. */
 export const PHONE = /^(0[0-9]{1,4}-[0-9]{1,4}-[0-9]{3,4}|0[0-9]{9,10})$/;
+
+/**
+ * Presence of a field: required; optional (absent or null passes); or sent (absent passes, a value
+ * sent, null included, is checked: for changes, where absent means "unchanged" and null is no value).
+ */
+type Presence = boolean | 'sent';
+const presence = (p: Presence, required: PropertyDecorator, optional: PropertyDecorator) =>
+  p === 'sent' ? [optional, ValidateIf((_, value) => value !== undefined)] : p ? [optional, IsOptional()] : [required];
+export const Sent = () => ValidateIf((_, value) => value !== undefined);
 
 export const Text = (max: number, example?: string) =>
   applyDecorators(ApiProperty({ maxLength: max, example }), IsString(), IsNotEmpty(), MaxLength(max));
@@ -17,23 +26,21 @@ export const Kana = (max: number, example?: string) =>
     Text(max, example),
     Matches(HIRAGANA, { message: '$property はひらがなで入力してください (hiragana only)' }),
   );
-export const PostalCode = () =>
+export const PostalCode = (p: Presence = false) =>
   applyDecorators(
-    ApiProperty({ example: '123-4567' }),
+    ...presence(p, ApiProperty({ example: '123-4567' }), ApiPropertyOptional({ example: '123-4567' })),
     IsString(),
     Matches(POSTAL_CODE, { message: '$property は NNN-NNNN の形式で入力してください (format NNN-NNNN)' }),
   );
-export const Phone = (optional = false) =>
+export const Phone = (p: Presence = false) =>
   applyDecorators(
-    optional ? ApiPropertyOptional({ example: '03-1234-5679' }) : ApiProperty({ example: '03-1234-5678' }),
-    ...(optional ? [IsOptional()] : []),
+    ...presence(p, ApiProperty({ example: '03-1234-5678' }), ApiPropertyOptional({ example: '03-1234-5679' })),
     IsString(),
     Matches(PHONE, { message: '$property は電話番号の形式で入力してください (e.g. 03-1234-5678)' }),
   );
-export const Email = (optional = false) =>
+export const Email = (p: Presence = false) =>
   applyDecorators(
-    optional ? ApiPropertyOptional({ example: 'kankyo@example.co.jp' }) : ApiProperty({ example: 'taro@example.co.jp' }),
-    ...(optional ? [IsOptional()] : []),
+    ...presence(p, ApiProperty({ example: 'taro@example.co.jp' }), ApiPropertyOptional({ example: 'kankyo@example.co.jp' })),
     IsString(),
     MaxLength(254),
     IsEmail({}, { message: '$property はメールアドレスの形式で入力してください (not an email address)' }),

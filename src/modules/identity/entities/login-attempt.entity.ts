@@ -4,7 +4,7 @@ import { Login } from './login.entity';
 /** Every login attempt, successful or not, kept for the audit of access. */
 @Entity('login_attempts')
 @Index('ix_login_attempts_login_id_at', ['attemptedLoginId', 'attemptedAt'])
-@Check('ck_login_attempts_outcome', `"outcome" IN ('success','invalid_credentials','locked','disabled')`)
+@Check('ck_login_attempts_outcome', `"outcome" IN ('success','invalid_credentials','locked','disabled','in_progress')`)
 export class LoginAttempt {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS', primaryKeyConstraintName: 'pk_login_attempts' })
   id: string;
@@ -21,7 +21,7 @@ export class LoginAttempt {
   loginUuid: string | null;
 
   @Column({ type: 'varchar', length: 32 })
-  outcome: 'success' | 'invalid_credentials' | 'locked' | 'disabled';
+  outcome: 'success' | 'invalid_credentials' | 'locked' | 'disabled' | 'in_progress';
 
   @Column({ name: 'client_ip', type: 'varchar', length: 64, nullable: true })
   clientIp: string | null;
