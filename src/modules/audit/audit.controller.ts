@@ -1,15 +1,16 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsISO8601, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import type { Response } from 'express';
 import { Permit } from '../../core/auth/permissions';
+import { IsStrictDate } from '../../core/http/dates';
 import { sendDownload, XLSX_MEDIA_TYPE } from '../../core/http/files';
 import { PageQuery } from '../../core/http/pagination';
 import { AuditService } from './audit.service';
 
 export class AuditQuery extends PageQuery {
-  @ApiPropertyOptional({ example: '2026-11-01T00:00:00Z' }) @IsOptional() @IsISO8601() from?: string;
-  @ApiPropertyOptional({ example: '2026-12-01T00:00:00Z' }) @IsOptional() @IsISO8601() to?: string;
+  @ApiPropertyOptional({ example: '2026-11-01T00:00:00Z' }) @IsOptional() @IsStrictDate({ dateTime: true }) from?: string;
+  @ApiPropertyOptional({ example: '2026-12-01T00:00:00Z' }) @IsOptional() @IsStrictDate({ dateTime: true }) to?: string;
   @ApiPropertyOptional({ example: 'T00001A' }) @IsOptional() @IsString() @MaxLength(128) loginId?: string;
   @ApiPropertyOptional() @IsOptional() @IsUUID() holderId?: string;
   @ApiPropertyOptional({ example: 'transfers', description: 'part of "METHOD /route"' }) @IsOptional() @IsString() @MaxLength(100) action?: string;

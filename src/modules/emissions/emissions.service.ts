@@ -4,7 +4,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import Decimal from 'decimal.js';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Actor } from '../../core/auth/roles';
+import { sqlState } from '../../core/errors/database-errors';
 import { DomainError } from '../../core/errors/domain-error';
+import { DATE_PROBLEM, isStrictDate } from '../../core/http/dates';
 import { XLSX_MEDIA_TYPE } from '../../core/http/files';
 import { requestContext } from '../../core/logging/request-context';
 import { DirectoryService } from '../identity/directory.service';
@@ -51,16 +53,37 @@ export class EmissionsService {
 
   async createPhase(dto: CreatePhaseDto) {
     if (!(dto.baseFiscalYear < dto.targetFiscalYear && dto.targetFiscalYear < dto.adjustmentFiscalYear)) {
-      throw new DomainError('VALIDATION_FAILED', { fields: [{ field: 'targetFiscalYear', problems: ['base < target < adjustment fiscal years'] }] });
+      throw new DomainError('VALIDATION_FAILED', {
+        fields: [{ field: 'targetFiscalYear', problems: ['年度は 設備導入年度 < 削減目標年度 < 調整・自主削減年度 の順にしてください (base < target < adjustment fiscal years)'] }],
+      });
     }
-    if (await this.db.getRepository(Phase).exists({ where: { name: dto.name } })) throw new DomainError('PHASE_EXISTS');
     // The adjustment fiscal year N runs April N – March N+1; its November is in year N.
     const deadline = dto.retirementDeadline ?? `${dto.adjustmentFiscalYear}-11-30`;
-    if (Number.isNaN(Date.parse(`${deadline}T00:00:00Z`))) {
-      throw new DomainError('VALIDATION_FAILED', { fields: [{ field: 'retirementDeadline', problems: ['not a date'] }] });
+    if (!isStrictDate(deadline)) {
+      throw new DomainError('VALIDATION_FAILED', { fields: [{ field: 'retirementDeadline', problems: [DATE_PROBLEM.replace('$property', 'retirementDeadline')] }] });
     }
-    const phase = await this.db.getRepository(Phase).save({ ...dto, retirementDeadline: deadline });
-    return phase;
+    // DOMAIN.md §3: JAA covering the target year's emissions are retired by the deadline in the
+    // adjustment year, i.e. after the target year has ended. A deadline before the adjustment fiscal
+    // year starts (April 1) could never be met; this also refuses one before the base year.
+    const adjustmentStart = `${dto.adjustmentFiscalYear}-04-01`;
+    if (deadline < adjustmentStart) {
+      throw new DomainError('VALIDATION_FAILED', {
+        fields: [
+          {
+            field: 'retirementDeadline',
+            problems: [`retirementDeadline は調整・自主削減年度の開始日（${adjustmentStart}）以降の日付にしてください (must be on or after the start of the adjustment fiscal year, ${adjustmentStart})`],
+          },
+        ],
+      });
+    }
+    if (await this.db.getRepository(Phase).exists({ where: { name: dto.name } })) throw new DomainError('PHASE_EXISTS');
+    try {
+      return await this.db.getRepository(Phase).save({ ...dto, retirementDeadline: deadline });
+    } catch (error) {
+      // a concurrent request with the same name won the race after the exists-check above
+      if (sqlState(error) === '23505' && violatedConstraint(error) === 'uq_phases_name') throw new DomainError('PHASE_EXISTS');
+      throw error;
+    }
   }
 
   listPhases() {
@@ -433,4 +456,12 @@ export class EmissionsService {
       status,
     };
   }
+}
+
+/** The constraint (or unique index) a server error names: the driver's, or TypeORM's wrapping it. */
+function violatedConstraint(error: unknown): string | undefined {
+  for (const e of [error, (error as { driverError?: unknown } | null)?.driverError] as ({ constraint?: unknown } | null | undefined)[]) {
+    if (e && typeof e === 'object' && typeof e.constraint === 'string') return e.constraint;
+  }
+  return undefined;
 }

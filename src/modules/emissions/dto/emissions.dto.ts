@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { Type } from 'class-transformer';
+import { IsStrictDate } from '../../../core/http/dates';
 import { REPORT_ACTIONS } from '../transitions';
 
 const TCO2 = /^(0|[1-9][0-9]{0,16})(\.[0-9]{1,3})?$/;
@@ -11,9 +12,9 @@ export class CreatePhaseDto {
   @ApiProperty({ example: 2013, description: '設備導入年度 (base year)' }) @IsInt() @Min(2000) @Max(2100) baseFiscalYear: number;
   @ApiProperty({ example: 2014, description: '削減目標年度' }) @IsInt() @Min(2000) @Max(2100) targetFiscalYear: number;
   @ApiProperty({ example: 2015, description: '調整・自主削減年度' }) @IsInt() @Min(2000) @Max(2100) adjustmentFiscalYear: number;
-  @ApiPropertyOptional({ example: '2016-11-30', description: 'default: Nov 30 of the year after the adjustment fiscal year starts (its November)' })
+  @ApiPropertyOptional({ example: '2016-11-30', description: 'a real date YYYY-MM-DD, on or after April 1 of the adjustment fiscal year; default: Nov 30 of the adjustment fiscal year (its November)' })
   @IsOptional()
-  @Matches(/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/)
+  @IsStrictDate()
   retirementDeadline?: string;
 }
 
