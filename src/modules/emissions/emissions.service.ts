@@ -6,7 +6,6 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { Actor } from '../../core/auth/roles';
 import { sqlState } from '../../core/errors/database-errors';
 import { DomainError } from '../../core/errors/domain-error';
-import { DATE_PROBLEM, isStrictDate } from '../../core/http/dates';
 import { XLSX_MEDIA_TYPE } from '../../core/http/files';
 import { requestContext } from '../../core/logging/request-context';
 import { DirectoryService } from '../identity/directory.service';
@@ -59,9 +58,6 @@ export class EmissionsService {
     }
     // The adjustment fiscal year N runs April N – March N+1; its November is in year N.
     const deadline = dto.retirementDeadline ?? `${dto.adjustmentFiscalYear}-11-30`;
-    if (!isStrictDate(deadline)) {
-      throw new DomainError('VALIDATION_FAILED', { fields: [{ field: 'retirementDeadline', problems: [DATE_PROBLEM.replace('$property', 'retirementDeadline')] }] });
-    }
     // DOMAIN.md §3: JAA covering the target year's emissions are retired by the deadline in the
     // adjustment year, i.e. after the target year has ended. A deadline before the adjustment fiscal
     // year starts (April 1) could never be met; this also refuses one before the base year.
