@@ -10,6 +10,7 @@ import { ApiValidationPipe } from './core/http/validation.pipe';
 import { IdentityModule } from './modules/identity/identity.module';
 import { LedgerModule } from './modules/ledger/ledger.module';
 import { EmissionsModule } from './modules/emissions/emissions.module';
+import { ComplianceModule } from './modules/compliance/compliance.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { PrtrModule } from './modules/prtr/prtr.module';
 
@@ -39,6 +40,7 @@ export class AppModule {
         IdentityModule,
         LedgerModule,
         EmissionsModule,
+        ComplianceModule,
         AuditModule,
         PrtrModule,
         ...extraModules,

@@ -1,5 +1,9 @@
+import type { ModuleRef } from '@nestjs/core';
+import Decimal from 'decimal.js';
 import type { DataSource } from 'typeorm';
 import type { Actor } from '../../src/core/auth/roles';
+import { LedgerService } from '../../src/modules/ledger/ledger.service';
+import type { RetirementPhases } from '../../src/modules/ledger/retirement-phases';
 
 let n = 0;
 
@@ -72,4 +76,48 @@ export async function journalCounts(db: DataSource) {
             (SELECT count(*) FROM ledger_idempotency_keys)::int AS keys`,
   );
   return row as { transactions: number; entries: number; keys: number };
+}
+
+/** A LedgerService outside Nest: retirements count toward `phaseId` as given, else `defaultVintage`. */
+export function ledgerFor(db: DataSource, defaultVintage = 'P2'): LedgerService {
+  const phases: RetirementPhases = { retirementPhase: async (_holder, phaseId) => phaseId ?? defaultVintage };
+  return new LedgerService(db, { get: () => phases } as unknown as ModuleRef);
+}
+
+/** A vintage (rank: its order), its reserves ending at `reserveEndsAt` (default: in a year). */
+export async function seedVintage(db: DataSource, ledger: LedgerService, code: string, rank: number, reserveEndsAt = new Date(Date.now() + 365 * 86_400_000)) {
+  await db.transaction((m) => ledger.createVintage(m, { code, rank, reserveEndsAt }));
+}
+
+/** The holder takes part in the vintage's phase with this reduction target and issuance fixed. */
+export async function holderTerms(db: DataSource, ledger: LedgerService, holderId: string, code: string, issuable: number, reductionTarget: number) {
+  await db.transaction(async (m) => {
+    await ledger.openTerms(m, holderId, code, new Decimal(reductionTarget));
+    await ledger.fixIssuable(m, holderId, code, new Decimal(issuable));
+  });
+}
+
+/** Serial ranges held per account and vintage, adjacent ranges of one banked state merged: "P2:1-10*" (* banked). */
+export async function heldRanges(db: DataSource, accounts: string[]): Promise<Record<string, string[]>> {
+  const rows: { account_number: string; code: string; s: string; e: string; banked: boolean }[] = await db.query(
+    `SELECT a.account_number, v.code, b.serial_start::text AS s, b.serial_end::text AS e, b.banked
+       FROM unit_blocks b JOIN accounts a ON a.id = b.account_id JOIN ledger_vintages v ON v.id = b.vintage_id
+      WHERE a.account_number = ANY($1) ORDER BY a.account_number, v.code, b.serial_start`,
+    [accounts],
+  );
+  return mergeRanges(accounts, rows.map((r) => ({ account: r.account_number, vintage: r.code, from: BigInt(r.s), to: BigInt(r.e), banked: r.banked })));
+}
+
+type HeldRange = { account: string; vintage: string; from: bigint; to: bigint; banked: boolean };
+export function mergeRanges(accounts: string[], ranges: HeldRange[]) {
+  const out: Record<string, string[]> = Object.fromEntries(accounts.map((a) => [a, []]));
+  const sorted = [...ranges].sort((x, y) => (x.account < y.account ? -1 : x.account > y.account ? 1 : x.vintage < y.vintage ? -1 : x.vintage > y.vintage ? 1 : Number(x.from - y.from)));
+  const merged: HeldRange[] = [];
+  for (const r of sorted) {
+    const last = merged[merged.length - 1];
+    if (last && last.account === r.account && last.vintage === r.vintage && last.banked === r.banked && last.to + 1n === r.from) last.to = r.to;
+    else merged.push({ ...r });
+  }
+  for (const m of merged) out[m.account]?.push(`${m.vintage}:${m.from}-${m.to}${m.banked ? '*' : ''}`);
+  return out;
 }

@@ -4,7 +4,8 @@ import { DomainError } from '../../src/core/errors/domain-error';
 import { LedgerService } from '../../src/modules/ledger/ledger.service';
 import { verifyLedger } from '../../src/modules/ledger/verify';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { balanceOf, journalCounts, seedHolder, seedParticipant, seedSecretariat } from '../factories/ledger';
+import Decimal from 'decimal.js';
+import { balanceOf, heldRanges, holderTerms, journalCounts, ledgerFor, mergeRanges, seedHolder, seedParticipant, seedSecretariat, seedVintage } from '../factories/ledger';
 
 describe('the ledger on PostgreSQL', () => {
   let db: TestDatabase;
@@ -17,8 +18,9 @@ describe('the ledger on PostgreSQL', () => {
     await db.dataSource.destroy();
     db.dataSource.setOptions({ extra: { ...(db.dataSource.options.extra as object), max: 30 } });
     await db.dataSource.initialize();
-    ledger = new LedgerService(db.dataSource);
+    ledger = ledgerFor(db.dataSource, 'P2');
     sec = await seedSecretariat(db.dataSource);
+    await seedVintage(db.dataSource, ledger, 'P2', 2);
   });
   afterAll(async () => {
     await db?.drop();
@@ -40,40 +42,112 @@ describe('the ledger on PostgreSQL', () => {
   };
 
   /** A holder whose phase terms and issuance give it `issued` JAA with the given reduction target. */
-  async function fundedHolder(issued: number, reductionTarget: number) {
+  async function fundedHolder(issued: number, reductionTarget: number, vintage = 'P2') {
     const h = await seedHolder(db.dataSource);
-    await ledger.setComplianceTerms(h.holderId, { phase: '第2期', baseYearEmissions: String(issued + reductionTarget), reductionTarget: String(reductionTarget) });
-    await ledger.issue(sec, h.holderId, '第2期');
+    await holderTerms(db.dataSource, ledger, h.holderId, vintage, issued, reductionTarget);
+    await ledger.issue(sec, h.holderId, vintage);
     return h;
   }
-  async function fundedParticipant(amount: number) {
+  async function fundedParticipant(amount: number, vintage = 'P2') {
     const p = await seedParticipant(db.dataSource);
-    const h = await fundedHolder(amount, amount); // reserve max(0, issued − target) = 0: all available
+    const h = await fundedHolder(amount, amount, vintage); // reserve max(0, issued − target) = 0: all available
     await ledger.transfer(h.a, { fromAccount: h.account, toAccount: p.account, quantity: String(amount) });
     return p;
   }
 
-  it('issues floor(base − target) once per phase, from the issuance account', async () => {
+  it('issues the fixed amount once per vintage, as one new block of serials', async () => {
     const h = await seedHolder(db.dataSource);
-    await ledger.setComplianceTerms(h.holderId, { phase: '第2期', baseYearEmissions: '1500.9', reductionTarget: '300.5' });
-    const issued = await ledger.issue(sec, h.holderId, '第2期');
-    expect(issued).toMatchObject({ type: 'issuance', fromAccount: 'AST-1', toAccount: h.account, quantity: '1200' });
+    expect((await refusal(ledger.issue(sec, h.holderId, 'P2'))).code).toBe('NO_COMPLIANCE_TERMS'); // not in the phase
+    await holderTerms(db.dataSource, ledger, h.holderId, 'P2', 1200, 300.5);
+    const [{ next }] = await db.dataSource.query(`SELECT next_serial::text AS next FROM ledger_vintages WHERE code = 'P2'`);
+    const issued = await ledger.issue(sec, h.holderId, 'P2');
+    expect(issued).toMatchObject({ type: 'issuance', fromAccount: 'AST-1', toAccount: h.account, quantity: '1200', phase: 'P2' });
+    const first = BigInt(next);
+    expect(issued.serials).toEqual([
+      { vintage: 'P2', from: String(first), to: String(first + 1199n), banked: false, label: `JAA-P2-${String(first).padStart(9, '0')}–${String(first + 1199n).padStart(9, '0')}` },
+    ]);
     expect(await balanceOf(db.dataSource, h.account)).toBe('1200');
-    expect((await refusal(ledger.issue(sec, h.holderId, '第2期'))).code).toBe('ALREADY_ISSUED');
-    expect((await refusal(ledger.issue(h.a, h.holderId, '第2期'))).code).toBe('NOT_PERMITTED');
-    expect((await refusal(ledger.setComplianceTerms(h.holderId, { phase: '第2期', baseYearEmissions: '1', reductionTarget: '0' }))).code).toBe('ALREADY_ISSUED');
-    const view = ledger.view(await ledger.visibleAccount(h.a, h.account));
+    expect((await refusal(ledger.issue(sec, h.holderId, 'P2'))).code).toBe('ALREADY_ISSUED');
+    expect((await refusal(ledger.issue(h.a, h.holderId, 'P2'))).code).toBe('NOT_PERMITTED');
+    expect((await refusal(db.dataSource.transaction((m) => ledger.fixIssuable(m, h.holderId, 'P2', new Decimal(1))))).code).toBe('ALREADY_ISSUED');
+    const view = await ledger.view(await ledger.visibleAccount(h.a, h.account));
     expect(view).toMatchObject({ balance: '1200', commitmentReserve: '900', available: '300' }); // 1200 − 300.5 → 899.5, rounded up
+    expect(view.holdings).toEqual([expect.objectContaining({ vintage: 'P2', quantity: '1200', banked: '0', commitmentReserve: '900' })]);
   });
 
-  it("refuses a new phase's terms while the current phase still holds a reserve", async () => {
-    const h = await fundedHolder(1000, 400); // reserve 600
-    const next = await refusal(ledger.setComplianceTerms(h.holderId, { phase: '第3期', baseYearEmissions: '500', reductionTarget: '100' }));
-    expect(next).toMatchObject({ code: 'PHASE_RESERVE_OPEN', details: { currentPhase: '第2期', commitmentReserve: '600' } });
-    await ledger.transfer(h.a, { fromAccount: h.account, toAccount: 'AST-2', quantity: '600' }); // discharged by retirement
-    const ok = await ledger.setComplianceTerms(h.holderId, { phase: '第3期', baseYearEmissions: '500', reductionTarget: '100' });
-    expect(ok).toMatchObject({ phase: '第3期', issuable: '400' });
-    expect(ledger.view(await ledger.visibleAccount(h.a, h.account))).toMatchObject({ balance: '400', commitmentReserve: '0' });
+  it("keeps each vintage's reserve on its own units, lapsing at its end; another phase's terms never touch it", async () => {
+    await seedVintage(db.dataSource, ledger, 'R1', 10, new Date(Date.now() + 2000));
+    await seedVintage(db.dataSource, ledger, 'R2', 11);
+    const h = await seedHolder(db.dataSource);
+    await holderTerms(db.dataSource, ledger, h.holderId, 'R1', 1000, 400); // reserve 600 on R1
+    await ledger.issue(sec, h.holderId, 'R1');
+    await holderTerms(db.dataSource, ledger, h.holderId, 'R2', 500, 400); // reserve 100 on R2
+    await ledger.issue(sec, h.holderId, 'R2');
+    const to = await seedParticipant(db.dataSource);
+    expect(await ledger.view(await ledger.visibleAccount(h.a, h.account))).toMatchObject({ balance: '1500', commitmentReserve: '700', available: '800' });
+    // 800 free: 400 of R1 (oldest first), then 400 of R2
+    const moved = await ledger.transfer(h.a, { fromAccount: h.account, toAccount: to.account, quantity: '800' });
+    expect(moved.serials.map((r) => [r.vintage, BigInt(r.to) - BigInt(r.from) + 1n])).toEqual([['R1', 400n], ['R2', 400n]]);
+    expect((await refusal(ledger.transfer(h.a, { fromAccount: h.account, toAccount: to.account, quantity: '1' }))).code).toBe('COMMITMENT_RESERVE_VIOLATION');
+    await new Promise((r) => setTimeout(r, 2100)); // R1's reserve lapses
+    const after = await ledger.view(await ledger.visibleAccount(h.a, h.account));
+    expect(after).toMatchObject({ balance: '700', commitmentReserve: '100', available: '600' });
+    await ledger.transfer(h.a, { fromAccount: h.account, toAccount: to.account, quantity: '600' });
+    expect((await refusal(ledger.transfer(h.a, { fromAccount: h.account, toAccount: to.account, quantity: '1', vintage: 'R2' }))).code).toBe('COMMITMENT_RESERVE_VIOLATION');
+  });
+
+  it('retires toward a phase: its own vintage and banked earlier units, never later ones; banking splits blocks', async () => {
+    await seedVintage(db.dataSource, ledger, 'Q1', 20);
+    await seedVintage(db.dataSource, ledger, 'Q2', 21);
+    await seedVintage(db.dataSource, ledger, 'Q3', 22);
+    const h = await seedHolder(db.dataSource);
+    for (const [code, n] of [['Q1', 100], ['Q2', 50], ['Q3', 30]] as const) {
+      await holderTerms(db.dataSource, ledger, h.holderId, code, n, n); // no reserves
+      await ledger.issue(sec, h.holderId, code);
+    }
+    const retire = (quantity: string, phaseId: string, vintage?: string) =>
+      refusal(ledger.transfer(h.a, { fromAccount: h.account, toAccount: 'AST-2', quantity, phaseId, ...(vintage ? { vintage } : {}) }));
+    expect(await retire('1', 'Q2', 'Q3')).toMatchObject({ code: 'VINTAGE_NOT_ACCEPTED', details: { check: 'L-5005' } });
+    expect(await retire('51', 'Q2')).toMatchObject({ code: 'INSUFFICIENT_ELIGIBLE_UNITS', details: { check: 'L-3004', eligible: '50' } });
+    expect(await retire('1', 'Q2', 'Q1')).toMatchObject({ code: 'INSUFFICIENT_ELIGIBLE_UNITS' }); // Q1 units are not banked yet
+    expect(await retire('1', 'NOPE')).toMatchObject({ code: 'VINTAGE_NOT_FOUND', details: { check: 'L-1003' } });
+    const other = await seedHolder(db.dataSource);
+    expect(await refusal(ledger.transfer(other.a, { fromAccount: other.account, toAccount: 'AST-2', quantity: '1', phaseId: 'Q1' }))).toMatchObject({ code: 'NOT_IN_PHASE' });
+    // bank 30 of Q1: the lowest serials, split off their block
+    const banked = await db.dataSource.transaction((m) => ledger.bankUnits(m, h.account, 'Q1', new Decimal(30)));
+    const [{ q1 }] = await db.dataSource.query(`SELECT min(serial_start)::text AS q1 FROM ledger_transaction_blocks x JOIN ledger_vintages v ON v.id = x.vintage_id WHERE v.code = 'Q1'`);
+    expect(banked).toEqual([expect.objectContaining({ vintage: 'Q1', from: q1, to: String(BigInt(q1) + 29n), banked: true })]);
+    expect((await refusal(db.dataSource.transaction((m) => ledger.bankUnits(m, h.account, 'Q1', new Decimal(71))))).code).toBe('INSUFFICIENT_ELIGIBLE_UNITS');
+    // a Q2 retirement of 60: oldest first, i.e. the 30 banked Q1 units, then 30 of Q2
+    const r = await ledger.transfer(h.a, { fromAccount: h.account, toAccount: 'AST-2', quantity: '60', phaseId: 'Q2' });
+    expect(r).toMatchObject({ type: 'retirement', phase: 'Q2' });
+    expect(r.serials.map((x) => [x.vintage, x.banked, BigInt(x.to) - BigInt(x.from) + 1n])).toEqual([['Q1', true, 30n], ['Q2', false, 30n]]);
+    const figures = (await ledger.vintageFigures('Q2', [h.holderId], new Date())).get(h.holderId)!;
+    expect([figures.retired.toFixed(), figures.retiredOnTime.toFixed(), figures.holding.toFixed()]).toEqual(['60', '60', '20']);
+    expect((await ledger.vintageFigures('Q1', [h.holderId], new Date())).get(h.holderId)!.retired.toFixed()).toBe('0');
+  });
+
+  it('expires every unbanked unit of a vintage at close, in any account; banked ones stay and the vintage takes no more retirements', async () => {
+    await seedVintage(db.dataSource, ledger, 'X1', 30, new Date(Date.now() - 1000));
+    const h = await seedHolder(db.dataSource);
+    await holderTerms(db.dataSource, ledger, h.holderId, 'X1', 100, 0);
+    await ledger.issue(sec, h.holderId, 'X1');
+    const p = await seedParticipant(db.dataSource);
+    await ledger.transfer(h.a, { fromAccount: h.account, toAccount: p.account, quantity: '40' });
+    await db.dataSource.transaction((m) => ledger.bankUnits(m, h.account, 'X1', new Decimal(25)));
+    await db.dataSource.transaction((m) => ledger.bankUnits(m, p.account, 'X1', new Decimal(5)));
+    const cancelledBefore = new Decimal(await balanceOf(db.dataSource, 'AST-101'));
+    const expired = await db.dataSource.transaction((m) => ledger.expireVintage(m, sec, 'X1'));
+    expect(expired.map((e) => [e.accountNumber, e.quantity]).sort()).toEqual([[h.account, '35'], [p.account, '35']].sort());
+    expect(await balanceOf(db.dataSource, h.account)).toBe('25');
+    expect(await balanceOf(db.dataSource, p.account)).toBe('5');
+    expect(new Decimal(await balanceOf(db.dataSource, 'AST-101')).minus(cancelledBefore).toFixed()).toBe('70');
+    const held = await heldRanges(db.dataSource, [h.account, p.account]);
+    expect(held[h.account].every((r) => r.endsWith('*'))).toBe(true);
+    expect(held[p.account].every((r) => r.endsWith('*'))).toBe(true);
+    expect(await refusal(ledger.transfer(h.a, { fromAccount: h.account, toAccount: 'AST-2', quantity: '1', phaseId: 'X1' }))).toMatchObject({ code: 'PHASE_CLOSED' });
+    const [{ type }] = await db.dataSource.query(`SELECT type FROM ledger_transactions WHERE id = $1`, [expired[0].transactionId]);
+    expect(type).toBe('expiry');
   });
 
   it('50 concurrent transfers from one account cannot overdraw it (final balance exact)', async () => {
@@ -100,14 +174,38 @@ describe('the ledger on PostgreSQL', () => {
     const more = await refusal(ledger.transfer(h.a, { fromAccount: h.account, toAccount: to.account, quantity: '51' }));
     expect(more).toMatchObject({ code: 'COMMITMENT_RESERVE_VIOLATION', details: { check: 'L-3002', commitmentReserve: '600', available: '50' } });
     await ledger.transfer(h.a, { fromAccount: h.account, toAccount: 'AST-2', quantity: '600' }); // retirement: always allowed
-    expect(ledger.view(await ledger.visibleAccount(h.a, h.account))).toMatchObject({ balance: '50', commitmentReserve: '0', available: '50' });
-    // the database refuses a write that breaks the reserve, whatever the code does
-    await expect(
-      db.dataSource.transaction(async (m) => {
-        await m.query(`SELECT set_config('ledger.posting', 'on', true)`);
-        await m.query(`UPDATE accounts SET retired = 0 WHERE account_number = $1`, [h.account]);
-      }),
-    ).rejects.toThrow(/ck_accounts_commitment_reserve/);
+    expect(await ledger.view(await ledger.visibleAccount(h.a, h.account))).toMatchObject({ balance: '50', commitmentReserve: '0', available: '50' });
+  });
+
+  it('the database keeps balances equal to the unit blocks and the reserve held, whatever the code does', async () => {
+    const h = await fundedHolder(100, 40); // reserve 60
+    const q = db.dataSource;
+    await expect(q.query(`UPDATE unit_blocks SET serial_end = serial_end + 1`)).rejects.toThrow(/changes only through the ledger functions/);
+    await expect(q.query(`DELETE FROM unit_blocks`)).rejects.toThrow(/changes only through the ledger functions/);
+    await expect(q.query(`UPDATE ledger_account_vintages SET retired = 1000`)).rejects.toThrow(/changes only through the ledger functions/);
+    await expect(q.query(`UPDATE ledger_vintages SET next_serial = 1`)).rejects.toThrow(/changes only through the ledger functions/);
+    await expect(q.query(`UPDATE ledger_transaction_blocks SET serial_end = serial_end + 1`)).rejects.toThrow(/append-only/);
+    // a block changed behind the ledger's back: the next posting from the account refuses the whole batch
+    await q.query(`ALTER TABLE unit_blocks DISABLE TRIGGER unit_blocks_posting_only`);
+    try {
+      await q.query(`UPDATE unit_blocks SET serial_end = serial_end - 1 WHERE account_id = (SELECT id FROM accounts WHERE account_number = $1)`, [h.account]);
+      const to = await seedParticipant(q);
+      await expect(q.query(`SELECT ledger_post('transfer', $1, $2, 1, $3, $4, NULL, false, NULL, NULL, NULL, NULL, NULL)`, [h.account, to.account, h.a.id, h.holderId])).rejects.toThrow(
+        /not the sum of its unit blocks/,
+      );
+      await q.query(`UPDATE unit_blocks SET serial_end = serial_end + 1 WHERE account_id = (SELECT id FROM accounts WHERE account_number = $1)`, [h.account]);
+      // terms changed behind the ledger's back (a reserve of 960 on 100 units): no unit may leave but by retirement
+      const setIssued = (issued: number) =>
+        q.transaction(async (m) => {
+          await m.query(`SELECT set_config('ledger.posting', 'on', true)`);
+          await m.query(`UPDATE ledger_account_vintages SET issued = $2 WHERE account_id = (SELECT id FROM accounts WHERE account_number = $1)`, [h.account, issued]);
+        });
+      await setIssued(1000);
+      expect((await refusal(ledger.transfer(h.a, { fromAccount: h.account, toAccount: to.account, quantity: '1' }))).code).toBe('COMMITMENT_RESERVE_VIOLATION');
+      await setIssued(100);
+    } finally {
+      await q.query(`ALTER TABLE unit_blocks ENABLE TRIGGER unit_blocks_posting_only`);
+    }
   });
 
   it('crossing transfers A→B and B→A in parallel finish without deadlock errors', async () => {
@@ -127,7 +225,7 @@ describe('the ledger on PostgreSQL', () => {
 
   it('two registry processes posting crossing batches at once neither deadlock nor lose a unit', async () => {
     // each LedgerService has its own group commit: two of them are two processes' batches racing
-    const other = new LedgerService(db.dataSource);
+    const other = ledgerFor(db.dataSource, 'P2');
     const accounts = await Promise.all(Array.from({ length: 6 }, () => fundedParticipant(1000)));
     const batches = jest.spyOn(db.dataSource, 'query');
     const warnings = [jest.spyOn(ledger['logger'], 'warn'), jest.spyOn(other['logger'], 'warn')];
@@ -222,7 +320,7 @@ describe('the ledger on PostgreSQL', () => {
     const p = await fundedParticipant(10);
     const to = await seedParticipant(db.dataSource);
     const args = (quantity: string, key: string | null, hash: string | null) =>
-      ['transfer', p.account, to.account, quantity, p.login.id, null, p.login.tradingParticipantId, false, key, hash, null, null];
+      ['transfer', p.account, to.account, quantity, p.login.id, null, p.login.tradingParticipantId, false, key, hash, null, null, null];
     const [{ r }] = await db.dataSource.query(`SELECT ledger_post_batch($1::jsonb) AS r`, [
       JSON.stringify([args('4', 'b-1', 'h1'), args('100', null, null), args('4', 'b-1', 'h1'), args('4', 'b-1', 'h2'), args('6', null, null)]),
     ]);
@@ -310,8 +408,10 @@ describe('the ledger on PostgreSQL', () => {
 
   it('corrects with a compensating posting and a reason', async () => {
     const p = await fundedParticipant(10);
-    const credit = await ledger.correct(sec, { accountNumber: p.account, direction: 'credit', quantity: '5', reason: '訂正' });
+    expect((await refusal(ledger.correct(sec, { accountNumber: p.account, direction: 'credit', quantity: '5', reason: '訂正' }))).code).toBe('VINTAGE_REQUIRED');
+    const credit = await ledger.correct(sec, { accountNumber: p.account, direction: 'credit', quantity: '5', reason: '訂正', vintage: 'P2' });
     expect(credit).toMatchObject({ type: 'correction', fromAccount: 'AST-1', toAccount: p.account });
+    expect(credit.serials).toHaveLength(1);
     await ledger.correct(sec, { accountNumber: p.account, direction: 'debit', quantity: '3', reason: '訂正' });
     expect(await balanceOf(db.dataSource, p.account)).toBe('12');
     expect((await refusal(ledger.correct(p.login, { accountNumber: p.account, direction: 'credit', quantity: '5', reason: 'x' }))).code).toBe('NOT_PERMITTED');
@@ -362,91 +462,222 @@ describe('the ledger on PostgreSQL', () => {
   });
 
   /**
-   * Random operations over two holders (with reserves) and a participant, checked against an
-   * in-memory model: what each operation must answer and the balances afterwards. `post` sends a
-   * whole sequence (one by one through the service, or as one ledger_post_batch() call) and returns
-   * each operation's outcome: 'ok', 'replayed' or the refusal's code.
+   * Random operations over two holders (with reserves, in two phases A and B) and a participant,
+   * checked against an in-memory model of every serial: transfers, retirements toward a phase,
+   * cancellations and offsets (optionally of one vintage), the issuance of B, banking of A units
+   * and, at the end, the close of A (expiry of its unbanked units). What each operation must answer,
+   * the balances and the serial ranges every account holds afterwards. `post` sends a sequence of
+   * postings (one by one through the service, or as one ledger_post_batch() call).
    */
-  async function modelCheck(
-    post: (ops: { from: string; to: string; quantity: string; key: string | null }[], owners: Record<string, Actor>) => Promise<string[]>,
-    seed: number,
-  ) {
-    const h1 = await fundedHolder(300, 100); // reserve 200
-    const h2 = await fundedHolder(200, 150); // reserve 50
-    const p = await fundedParticipant(100);
+  type Op =
+    | { kind: 'move'; from: string; to: string; quantity: string; vintage: string | null; phase: string | null; key: string | null }
+    | { kind: 'issue'; key: string | null }
+    | { kind: 'bank'; from: string; quantity: string };
+  async function modelCheck(post: (ops: Op[], ctx: { owners: Record<string, Actor>; issueHolder: string }) => Promise<string[]>, seed: number) {
+    const [A, B] = [`A${seed % 1000}`, `B${seed % 1000}`];
+    await seedVintage(db.dataSource, ledger, A, 100 + (seed % 1000));
+    await seedVintage(db.dataSource, ledger, B, 2000 + (seed % 1000));
+    const rank: Record<string, number> = { [A]: 1, [B]: 2 };
+    const [{ next: nextA }] = await db.dataSource.query(`SELECT next_serial::text AS next FROM ledger_vintages WHERE code = $1`, [A]);
+    const h1 = await fundedHolder(300, 100, A); // reserve 200 on A
+    await holderTerms(db.dataSource, ledger, h1.holderId, B, 50, 10); // B: 50 to issue, reserve 40 once issued
+    const h2 = await fundedHolder(200, 150, A); // reserve 50 on A
+    const p = await fundedParticipant(100, A);
     const owners: Record<string, Actor> = { [h1.account]: h1.a, [h2.account]: h2.a, [p.account]: p.login };
     const accounts = [h1.account, h2.account, p.account];
-    const destinations = [...accounts, 'AST-2', 'AST-101', 'AST-201'];
-    const model = new Map<string, { balance: bigint; issued: bigint; target: bigint; retired: bigint; compliance: boolean }>([
-      [h1.account, { balance: 300n, issued: 300n, target: 100n, retired: 0n, compliance: true }],
-      [h2.account, { balance: 200n, issued: 200n, target: 150n, retired: 0n, compliance: true }],
-      [p.account, { balance: 100n, issued: 0n, target: 0n, retired: 0n, compliance: false }],
+    const system = ['AST-2', 'AST-101', 'AST-201'];
+    type Range = { vintage: string; from: bigint; to: bigint; banked: boolean };
+    type Terms = { issued: bigint; target: bigint; retired: bigint; issuable: bigint };
+    const start = BigInt(nextA); // h1's 300, h2's 200, then the 100 of p's funding holder
+    const held = new Map<string, Range[]>([
+      [h1.account, [{ vintage: A, from: start, to: start + 299n, banked: false }]],
+      [h2.account, [{ vintage: A, from: start + 300n, to: start + 499n, banked: false }]],
+      [p.account, [{ vintage: A, from: start + 500n, to: start + 599n, banked: false }]],
+      ...system.map((s) => [s, []] as [string, Range[]]),
     ]);
-    /** Idempotency keys used so far (per source, i.e. per login): the body sent and the outcome. */
+    const terms = new Map<string, Terms>([
+      [`${h1.account}/${A}`, { issued: 300n, target: 100n, retired: 0n, issuable: 300n }],
+      [`${h1.account}/${B}`, { issued: 0n, target: 10n, retired: 0n, issuable: 50n }],
+      [`${h2.account}/${A}`, { issued: 200n, target: 150n, retired: 0n, issuable: 200n }],
+    ]);
+    let nextB = 1n;
+    const [{ b }] = await db.dataSource.query(`SELECT next_serial::text AS b FROM ledger_vintages WHERE code = $1`, [B]);
+    nextB = BigInt(b);
+    const systemBefore = new Map<string, Decimal>();
+    for (const s of system) systemBefore.set(s, new Decimal(await balanceOf(db.dataSource, s)));
+    const order = (x: Range, y: Range) => rank[x.vintage] - rank[y.vintage] || Number(x.from - y.from);
+    const total = (rs: Range[]) => rs.reduce((n, r) => n + r.to - r.from + 1n, 0n);
+    const reserveOf = (account: string, vintage: string) => {
+      const t = terms.get(`${account}/${vintage}`);
+      if (!t || account === p.account) return 0n;
+      const r = t.issued - t.target - t.retired;
+      return r > 0n ? r : 0n;
+    };
+    /** Takes q units in taking order from the eligible ranges (with per-vintage limits); the pieces taken. */
+    const take = (account: string, q: bigint, eligible: (r: Range) => boolean, limit: (v: string) => bigint | null) => {
+      const rs = held.get(account)!.sort(order);
+      const pieces: Range[] = [];
+      const left = new Map<string, bigint>();
+      let need = q;
+      for (const r of rs) {
+        if (need === 0n || !eligible(r)) continue;
+        const cap = limit(r.vintage);
+        const free = cap === null ? r.to - r.from + 1n : (left.has(r.vintage) ? left.get(r.vintage)! : cap);
+        let n = r.to - r.from + 1n;
+        if (n > need) n = need;
+        if (cap !== null && n > free) n = free;
+        if (n <= 0n) continue;
+        if (cap !== null) left.set(r.vintage, free - n);
+        pieces.push({ ...r, to: r.from + n - 1n });
+        need -= n;
+      }
+      return need === 0n ? pieces : null;
+    };
+    const remove = (account: string, pieces: Range[]) => {
+      let rs = held.get(account)!;
+      for (const piece of pieces) {
+        rs = rs.flatMap((r) =>
+          r.vintage !== piece.vintage || r.banked !== piece.banked || piece.to < r.from || piece.from > r.to
+            ? [r]
+            : [...(r.from < piece.from ? [{ ...r, to: piece.from - 1n }] : []), ...(piece.to < r.to ? [{ ...r, from: piece.to + 1n }] : [])],
+        );
+      }
+      held.set(account, rs);
+    };
     const keys = new Map<string, { body: string; outcome: string }>();
     let run = 0;
-    const op = fc.record({
+    const move = fc.record({
+      kind: fc.constant('move' as const),
       from: fc.constantFrom(...accounts),
-      to: fc.constantFrom(...destinations),
-      quantity: fc.oneof(fc.integer({ min: 1, max: 120 }).map(String), fc.constantFrom('0', '-3', '2.5')),
+      to: fc.constantFrom(...accounts, ...system),
+      quantity: fc.oneof(fc.integer({ min: 1, max: 120 }).map(String), fc.constantFrom('0', '2.5')),
+      vintage: fc.option(fc.constantFrom(A, B), { freq: 3 }),
+      phase: fc.constantFrom(A, B),
       key: fc.option(fc.constantFrom('k1', 'k2'), { freq: 3 }),
     });
-    await fc.assert(
-      fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 12 }), async (generated) => {
-        run++;
-        const ops = generated.map((o) => ({ ...o, key: o.key === null ? null : `${seed}-${run}-${o.key}` }));
-        const expected = ops.map((o) => {
-          const from = model.get(o.from)!;
-          const body = JSON.stringify([o.from, o.to, o.quantity]);
-          const keyed = o.key === null ? undefined : keys.get(`${o.from}/${o.key}`);
-          if (keyed) return keyed.body === body ? (keyed.outcome === 'ok' ? 'replayed' : keyed.outcome) : 'IDEMPOTENCY_KEY_REUSED';
-          const q = /^[1-9][0-9]*$/.test(o.quantity) ? BigInt(o.quantity) : null;
-          const kind = o.to === 'AST-2' ? 'retirement' : ['AST-101', 'AST-201'].includes(o.to) ? 'system' : 'transfer';
-          const reserve = from.compliance ? [from.issued - from.target - from.retired, 0n].reduce((a, b) => (a > b ? a : b)) : 0n;
-          let outcome: string;
-          if (q === null) outcome = 'QUANTITY_NOT_WHOLE_POSITIVE';
-          else if (o.from === o.to) outcome = 'SAME_ACCOUNT';
-          else if (kind === 'retirement' && !from.compliance) outcome = 'RETIREMENT_ONLY_FROM_COMPLIANCE';
-          else if (from.balance < q) outcome = 'INSUFFICIENT_BALANCE';
-          else if (kind !== 'retirement' && from.compliance && from.balance - q < reserve) outcome = 'COMMITMENT_RESERVE_VIOLATION';
-          else outcome = 'ok';
-          if (outcome === 'ok') {
-            from.balance -= q!;
-            if (kind === 'retirement') from.retired += q!;
-            if (model.has(o.to)) model.get(o.to)!.balance += q!;
-          }
-          if (o.key !== null) keys.set(`${o.from}/${o.key}`, { body, outcome });
-          return outcome;
+    const issue = fc.record({ kind: fc.constant('issue' as const), key: fc.constant(null) });
+    const op = fc.oneof({ arbitrary: move, weight: 10 }, { arbitrary: issue, weight: 1 });
+
+    const expect1 = (o: Op): string => {
+      if (o.kind === 'bank') {
+        const pieces = take(o.from, BigInt(o.quantity), (r) => r.vintage === A && !r.banked, () => null);
+        if (!pieces) return 'INSUFFICIENT_ELIGIBLE_UNITS';
+        remove(o.from, pieces);
+        held.get(o.from)!.push(...pieces.map((x) => ({ ...x, banked: true })));
+        return 'ok';
+      }
+      if (o.kind === 'issue') {
+        const t = terms.get(`${h1.account}/${B}`)!;
+        if (t.issued > 0n) return 'ALREADY_ISSUED';
+        held.get(h1.account)!.push({ vintage: B, from: nextB, to: nextB + 49n, banked: false });
+        nextB += 50n;
+        t.issued = 50n;
+        return 'ok';
+      }
+      const body = JSON.stringify([o.from, o.to, o.quantity, o.vintage, o.to === 'AST-2' ? o.phase : null]);
+      const keyed = o.key === null ? undefined : keys.get(`${o.from}/${o.key}`);
+      if (keyed) return keyed.body === body ? (keyed.outcome === 'ok' ? 'replayed' : keyed.outcome) : 'IDEMPOTENCY_KEY_REUSED';
+      const outcome = (() => {
+        const q = /^[1-9][0-9]*$/.test(o.quantity) ? BigInt(o.quantity) : null;
+        const retirement = o.to === 'AST-2';
+        const compliance = o.from !== p.account;
+        if (q === null) return 'QUANTITY_NOT_WHOLE_POSITIVE';
+        if (o.from === o.to) return 'SAME_ACCOUNT';
+        if (retirement && !compliance) return 'RETIREMENT_ONLY_FROM_COMPLIANCE';
+        if (retirement && !terms.has(`${o.from}/${o.phase}`)) return 'NOT_IN_PHASE';
+        if (retirement && o.vintage && rank[o.vintage] > rank[o.phase!]) return 'VINTAGE_NOT_ACCEPTED';
+        if (total(held.get(o.from)!) < q) return 'INSUFFICIENT_BALANCE';
+        const eligible = (r: Range) => (!o.vintage || r.vintage === o.vintage) && (!retirement || r.vintage === o.phase || (r.banked && rank[r.vintage] < rank[o.phase!]));
+        if (total(held.get(o.from)!.filter(eligible)) < q) return 'INSUFFICIENT_ELIGIBLE_UNITS';
+        const pieces = take(o.from, q, eligible, (v) => {
+          if (retirement || !compliance) return null;
+          const r = reserveOf(o.from, v);
+          return r > 0n ? total(held.get(o.from)!.filter((x) => x.vintage === v)) - r : null;
         });
-        expect(await post(ops, owners)).toEqual(expected);
-        for (const [account, m] of model) expect(await balanceOf(db.dataSource, account)).toBe(m.balance.toString());
+        if (!pieces) return 'COMMITMENT_RESERVE_VIOLATION';
+        remove(o.from, pieces);
+        held.get(o.to)!.push(...pieces);
+        if (retirement) terms.get(`${o.from}/${o.phase}`)!.retired += q;
+        return 'ok';
+      })();
+      if (o.key !== null) keys.set(`${o.from}/${o.key}`, { body, outcome });
+      return outcome;
+    };
+    const check = async () => {
+      const got = await heldRanges(db.dataSource, accounts);
+      const want = mergeRanges(accounts, accounts.flatMap((a) => held.get(a)!.map((r) => ({ account: a, ...r }))));
+      expect(got).toEqual(want);
+      for (const s of system) {
+        expect([s, new Decimal(await balanceOf(db.dataSource, s)).minus(systemBefore.get(s)!).toFixed()]).toEqual([s, total(held.get(s)!).toString()]);
+      }
+    };
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 12 }), fc.option(fc.record({ from: fc.constantFrom(...accounts), quantity: fc.integer({ min: 1, max: 60 }).map(String) })), async (generated, bank) => {
+        run++;
+        const ops = generated.map((o) => (o.kind === 'move' ? { ...o, key: o.key === null ? null : `${seed}-${run}-${o.key}` } : o));
+        const expected = ops.map(expect1);
+        expect(await post(ops, { owners, issueHolder: h1.holderId })).toEqual(expected);
+        await check();
+        if (bank) {
+          const o: Op = { kind: 'bank', ...bank };
+          const want = expect1(o);
+          const got = await db.dataSource.transaction((m) => ledger.bankUnits(m, bank.from, A, new Decimal(bank.quantity))).then(() => 'ok', (e: DomainError) => e.code);
+          expect(got).toBe(want);
+          await check();
+        }
       }),
-      { numRuns: 25, seed },
+      { numRuns: 20, seed },
     );
+    // close A: its reserves have lapsed; every unbanked A unit in the three accounts expires
+    await db.dataSource.transaction((m) => ledger.setReserveEnd(m, A, new Date(Date.now() - 1000)));
+    const expiries = await db.dataSource.transaction((m) => ledger.expireVintage(m, sec, A));
+    for (const a of accounts) {
+      const gone = held.get(a)!.filter((r) => r.vintage === A && !r.banked);
+      const e = expiries.find((x) => x.accountNumber === a);
+      expect([a, e?.quantity ?? '0']).toEqual([a, total(gone).toString()]);
+      remove(a, gone);
+      held.get('AST-101')!.push(...gone);
+    }
+    await check();
   }
 
-  it('matches an in-memory model over random operation sequences (property-based)', async () => {
-    await modelCheck(async (ops, owners) => {
+  it('matches an in-memory model of every serial over random operation sequences (property-based)', async () => {
+    await modelCheck(async (ops, { owners, issueHolder }) => {
       const outcomes: string[] = [];
       for (const o of ops) {
-        outcomes.push(
-          await ledger.transfer(owners[o.from], { fromAccount: o.from, toAccount: o.to, quantity: o.quantity }, o.key ?? undefined).then(
-            (r) => (r.replayed ? 'replayed' : 'ok'),
-            (e: DomainError) => e.code,
-          ),
-        );
+        const result =
+          o.kind === 'issue'
+            ? ledger.issue(sec, issueHolder, `B${20261123 % 1000}`)
+            : ledger.transfer(
+                owners[(o as { from: string }).from],
+                {
+                  fromAccount: (o as { from: string }).from,
+                  toAccount: (o as { to: string }).to,
+                  quantity: (o as { quantity: string }).quantity,
+                  ...((o as { vintage: string | null }).vintage ? { vintage: (o as { vintage: string }).vintage } : {}),
+                  ...((o as { to: string }).to === 'AST-2' ? { phaseId: (o as { phase: string }).phase } : {}),
+                },
+                (o as { key: string | null }).key ?? undefined,
+              );
+        outcomes.push(await result.then((r) => (r.replayed ? 'replayed' : 'ok'), (e: DomainError) => e.code));
       }
       return outcomes;
     }, 20261123);
   });
 
   it('matches the same model when each random sequence is one batch (postings of one account see each other in order)', async () => {
-    await modelCheck(async (ops, owners) => {
+    await modelCheck(async (ops, { owners, issueHolder }) => {
+      const account = Object.keys(owners)[0];
       const args = ops.map((o) => {
+        if (o.kind === 'issue') return ['issuance', null, account, null, sec.id, null, null, true, null, null, `B${20261130 % 1000}`, null, null];
+        if (o.kind !== 'move') throw new Error('no banking inside a batch');
         const actor = owners[o.from];
+        const retirement = o.to === 'AST-2';
         return ['transfer', o.from, o.to, o.quantity, actor.id, actor.targetHolderId ?? null, actor.tradingParticipantId ?? null, false,
-          o.key, o.key === null ? null : JSON.stringify([o.from, o.to, o.quantity]), null, null];
+          o.key, o.key === null ? null : JSON.stringify([o.from, o.to, o.quantity, o.vintage, retirement ? o.phase : null]),
+          retirement ? o.phase : null, null, o.vintage];
       });
+      void issueHolder;
       const [{ r }] = await db.dataSource.query(`SELECT ledger_post_batch($1::jsonb) AS r`, [JSON.stringify(args)]);
       return (r as { ok: boolean; code?: string; replayed?: boolean }[]).map((x) => (x.ok ? (x.replayed ? 'replayed' : 'ok') : x.code!));
     }, 20261130);

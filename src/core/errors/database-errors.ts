@@ -56,3 +56,11 @@ export function mayHaveCommitted(error: unknown): boolean {
   if (code !== undefined) return /^(08|57|58|XX)/.test(code);
   return !anyCause(error, (e) => hasCode(e, NOT_SENT_NODE_CODES) || hasMessage(e, NOT_SENT_MESSAGES));
 }
+
+/** The constraint (or unique index) a server error names: the driver's, or TypeORM's wrapping it. */
+export function violatedConstraint(error: unknown): string | undefined {
+  for (const e of [error, (error as { driverError?: unknown } | null)?.driverError] as ({ constraint?: unknown } | null | undefined)[]) {
+    if (e && typeof e === 'object' && typeof e.constraint === 'string') return e.constraint;
+  }
+  return undefined;
+}

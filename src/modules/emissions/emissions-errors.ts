@@ -32,18 +32,10 @@ export const EmissionsErrors = defineErrors({
   },
   FILE_NOT_FOUND: { status: 404, ja: 'ファイルが見つかりません。', en: 'File not found.' },
   REPORT_NOT_FOUND: { status: 404, ja: '報告書が見つかりません。', en: 'Report not found.' },
-  PHASE_NOT_FOUND: { status: 404, ja: '期が見つかりません。', en: 'Phase not found.' },
-  PHASE_EXISTS: { status: 409, ja: '同じ名前の期がすでにあります。', en: 'A phase with this name exists.' },
-  ALREADY_IN_PHASE: { status: 409, ja: 'この目標保有者はすでにこの期に参加しています。', en: 'The holder already takes part in this phase.' },
   VERIFICATION_REPORT_REQUIRED: {
     status: 409,
     ja: '承認依頼の前に検証報告書を登録してください。',
     en: 'Register the verification report before requesting approval.',
-  },
-  BANKING_NOT_OPEN: {
-    status: 422,
-    ja: 'バンキング申請は償却期限の経過後に行えます。',
-    en: 'Banking can be applied for only after the retirement deadline.',
   },
   COMMENT_REQUIRED: { status: 400, ja: 'コメントを入力してください。', en: 'A comment is required.' },
 });

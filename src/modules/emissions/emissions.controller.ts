@@ -6,19 +6,7 @@ import { CurrentActor, Permit } from '../../core/auth/permissions';
 import type { Actor } from '../../core/auth/roles';
 import { UuidParam } from '../../core/http/params';
 import { sendDownload, XLSX_MEDIA_TYPE } from '../../core/http/files';
-import {
-  BankingApplicationDto,
-  BankingRejectDto,
-  ComplianceQuery,
-  CreatePhaseDto,
-  JoinPhaseDto,
-  OverviewQuery,
-  ReviewDocumentDto,
-  TemplateQuery,
-  TransitionDto,
-} from './dto/emissions.dto';
-import { BankingService } from './banking.service';
-import { OverviewService } from './overview.service';
+import { ReviewDocumentDto, TemplateQuery, TransitionDto } from './dto/emissions.dto';
 import { EmissionsService, type UploadedFile as Upload } from './emissions.service';
 import type { ReportAction } from './transitions';
 
@@ -29,11 +17,7 @@ const MULTIPART_FILE = () =>
 @ApiBearerAuth()
 @Controller()
 export class EmissionsController {
-  constructor(
-    private readonly emissions: EmissionsService,
-    private readonly banking: BankingService,
-    private readonly overviews: OverviewService,
-  ) {}
+  constructor(private readonly emissions: EmissionsService) {}
 
   @Get('reports/template')
   @Permit('secretariat', 'holder_a', 'holder_b', 'verifier', 'trading_participant')
@@ -43,68 +27,6 @@ export class EmissionsController {
     sendDownload(res, file, XLSX_MEDIA_TYPE, 'calculation-report-template-v1.xlsx');
   }
 
-  @Post('phases')
-  @Permit('secretariat')
-  @ApiOperation({ summary: 'Define a phase (期) with its fiscal years and retirement deadline' })
-  createPhase(@Body() body: CreatePhaseDto) {
-    return this.emissions.createPhase(body);
-  }
-
-  @Get('phases')
-  @Permit('secretariat', 'holder_a', 'holder_b', 'verifier')
-  listPhases() {
-    return this.emissions.listPhases();
-  }
-
-  @Get('phases/:id/overview')
-  @Permit('secretariat')
-  @ApiOperation({ summary: 'Every holder of the phase with report statuses and compliance figures (filter by status, q)' })
-  overview(@UuidParam('id', 'PHASE_NOT_FOUND') id: string, @Query() query: OverviewQuery) {
-    return this.overviews.overview(id, query);
-  }
-
-  @Get('phases/:id/overview.xlsx')
-  @Permit('secretariat')
-  @ApiOperation({ summary: 'The same overview as an Excel workbook' })
-  async overviewXlsx(@UuidParam('id', 'PHASE_NOT_FOUND') id: string, @Query() query: OverviewQuery, @Res() res: Response) {
-    const file = await this.overviews.workbook(id, query);
-    sendDownload(res, file, XLSX_MEDIA_TYPE, 'phase-overview.xlsx');
-  }
-
-  @Post('banking-applications')
-  @Permit('holder_a')
-  @ApiOperation({ summary: 'バンキング申請: after the deadline, keep surplus JAA (≤ balance)' })
-  applyBanking(@Body() body: BankingApplicationDto, @CurrentActor() actor: Actor) {
-    return this.banking.apply(actor, body.phaseId, body.quantity);
-  }
-
-  @Get('banking-applications')
-  @Permit('secretariat', 'holder_a')
-  listBanking(@CurrentActor() actor: Actor) {
-    return this.banking.list(actor);
-  }
-
-  @Post('banking-applications/:id/approve')
-  @HttpCode(200)
-  @Permit('secretariat')
-  approveBanking(@UuidParam('id', 'APPLICATION_NOT_FOUND') id: string, @CurrentActor() actor: Actor) {
-    return this.banking.decide(actor, id, true);
-  }
-
-  @Post('banking-applications/:id/reject')
-  @HttpCode(200)
-  @Permit('secretariat')
-  rejectBanking(@UuidParam('id', 'APPLICATION_NOT_FOUND') id: string, @Body() body: BankingRejectDto, @CurrentActor() actor: Actor) {
-    return this.banking.decide(actor, id, false, body.reason);
-  }
-
-  @Post('phases/:id/participants')
-  @Permit('secretariat')
-  @ApiOperation({ summary: 'A target holder joins the phase with its reduction target; its three reports are created' })
-  join(@UuidParam('id', 'PHASE_NOT_FOUND') id: string, @Body() body: JoinPhaseDto, @CurrentActor() actor: Actor) {
-    return this.emissions.joinPhase(id, body, actor);
-  }
-
   @Get('target-holders/:id/reports')
   @Permit('secretariat', 'holder_a', 'holder_b', 'verifier')
   @ApiOperation({ summary: 'The holder\'s reports with their statuses' })
@@ -112,12 +34,6 @@ export class EmissionsController {
     return this.emissions.holderReports(actor, id);
   }
 
-  @Get('target-holders/:id/compliance')
-  @Permit('secretariat', 'holder_a', 'holder_b')
-  @ApiOperation({ summary: 'Home-screen figures (login B: emissions only)' })
-  compliance(@UuidParam('id', 'TARGET_HOLDER_NOT_FOUND') id: string, @Query() query: ComplianceQuery, @CurrentActor() actor: Actor) {
-    return this.emissions.compliance(actor, id, query.phaseId);
-  }
 
   @Get('reports/:id')
   @Permit('secretariat', 'holder_a', 'holder_b', 'verifier')

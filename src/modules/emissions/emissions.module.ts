@@ -3,17 +3,13 @@ import { MulterModule } from '@nestjs/platform-express';
 import { APP_CONFIG, type RuntimeConfig } from '../../core/config/runtime-config';
 import { uploadOptions } from '../../core/http/files';
 import { IdentityModule } from '../identity/identity.module';
-import { LedgerModule } from '../ledger/ledger.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { EmissionsController } from './emissions.controller';
-import { BankingService } from './banking.service';
 import { EmissionsService } from './emissions.service';
-import { OverviewService } from './overview.service';
 
 @Module({
   imports: [
     IdentityModule,
-    LedgerModule,
     NotificationsModule,
     MulterModule.registerAsync({
       inject: [APP_CONFIG],
@@ -21,6 +17,7 @@ import { OverviewService } from './overview.service';
     }),
   ],
   controllers: [EmissionsController],
-  providers: [EmissionsService, BankingService, OverviewService],
+  providers: [EmissionsService],
+  exports: [EmissionsService],
 })
 export class EmissionsModule {}

@@ -1,24 +1,19 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import Decimal from 'decimal.js';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Actor } from '../../core/auth/roles';
-import { sqlState } from '../../core/errors/database-errors';
 import { DomainError } from '../../core/errors/domain-error';
 import { XLSX_MEDIA_TYPE } from '../../core/http/files';
 import { requestContext } from '../../core/logging/request-context';
 import { DirectoryService } from '../identity/directory.service';
-import { LedgerService } from '../ledger/ledger.service';
+import { ModuleRef } from '@nestjs/core';
 import { NotificationsService } from '../notifications/notifications.service';
-import type { CreatePhaseDto, JoinPhaseDto } from './dto/emissions.dto';
-import { PhaseParticipant } from './entities/phase-participant.entity';
-import { Phase } from './entities/phase.entity';
 import { ReportFile, type ReportFileKind } from './entities/report-file.entity';
 import { ReportTransition } from './entities/report-transition.entity';
 import { Report, type ReportKind } from './entities/report.entity';
 import './emissions-errors';
-import { deadlinePassed } from './banking.service';
+import { REPORT_APPROVALS, type ReportApprovals } from './report-approvals';
 import { parseReport } from './excel/parse';
 import { buildTemplate } from './excel/template';
 import { assertPlainXlsx, sniff } from './excel/xlsx-guard';
@@ -38,86 +33,38 @@ const MEDIA: Record<string, string> = {
   jpeg: 'image/jpeg',
 };
 
-/** Phases, reports, their files and their state machine; confirmations feed the ledger. */
+/** Reports, their files and their state machine; approvals are announced to the compliance module. */
 @Injectable()
 export class EmissionsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly directory: DirectoryService,
-    private readonly ledger: LedgerService,
     private readonly notifications: NotificationsService,
+    private readonly moduleRef: ModuleRef,
   ) {}
 
-  // ---- phases -----------------------------------------------------------------------------
-
-  async createPhase(dto: CreatePhaseDto) {
-    if (!(dto.baseFiscalYear < dto.targetFiscalYear && dto.targetFiscalYear < dto.adjustmentFiscalYear)) {
-      throw new DomainError('VALIDATION_FAILED', {
-        fields: [{ field: 'targetFiscalYear', problems: ['年度は 設備導入年度 < 削減目標年度 < 調整・自主削減年度 の順にしてください (base < target < adjustment fiscal years)'] }],
-      });
-    }
-    // The adjustment fiscal year N runs April N – March N+1; its November is in year N.
-    const deadline = dto.retirementDeadline ?? `${dto.adjustmentFiscalYear}-11-30`;
-    // DOMAIN.md §3: JAA covering the target year's emissions are retired by the deadline in the
-    // adjustment year, i.e. after the target year has ended. A deadline before the adjustment fiscal
-    // year starts (April 1) could never be met; this also refuses one before the base year.
-    const adjustmentStart = `${dto.adjustmentFiscalYear}-04-01`;
-    if (deadline < adjustmentStart) {
-      throw new DomainError('VALIDATION_FAILED', {
-        fields: [
-          {
-            field: 'retirementDeadline',
-            problems: [`retirementDeadline は調整・自主削減年度の開始日（${adjustmentStart}）以降の日付にしてください (must be on or after the start of the adjustment fiscal year, ${adjustmentStart})`],
-          },
-        ],
-      });
-    }
-    if (await this.db.getRepository(Phase).exists({ where: { name: dto.name } })) throw new DomainError('PHASE_EXISTS');
-    try {
-      return await this.db.getRepository(Phase).save({ ...dto, retirementDeadline: deadline });
-    } catch (error) {
-      // a concurrent request with the same name won the race after the exists-check above
-      if (sqlState(error) === '23505' && violatedConstraint(error) === 'uq_phases_name') throw new DomainError('PHASE_EXISTS');
-      throw error;
-    }
+  private approvalsPort?: ReportApprovals;
+  private approvals(): ReportApprovals {
+    this.approvalsPort ??= this.moduleRef.get<ReportApprovals>(REPORT_APPROVALS, { strict: false });
+    return this.approvalsPort;
   }
 
-  listPhases() {
-    return this.db.getRepository(Phase).find({ order: { adoptedFiscalYear: 'DESC', name: 'ASC' } });
+  // ---- reports of a phase (the compliance module creates them when a holder joins) ----------
+
+  /** The holder's three reports of a phase, in the caller's transaction. */
+  async createReports(m: EntityManager, targetHolderId: string, phaseId: string, years: Record<ReportKind, number>) {
+    const reports = await m.save(
+      (Object.keys(years) as ReportKind[]).map((kind) => m.create(Report, { targetHolderId, phaseId, kind, fiscalYear: years[kind] })),
+    );
+    return reports.map((r) => this.reportView(r));
   }
 
-  /** A holder joins a phase with its reduction target: its three reports are created. */
-  async joinPhase(phaseId: string, dto: JoinPhaseDto, actor: Actor) {
-    const phase = await this.phase(phaseId);
-    await this.directory.visibleHolder(actor, dto.targetHolderId);
-    return this.db.transaction(async (m) => {
-      const inserted = await m
-        .createQueryBuilder()
-        .insert()
-        .into(PhaseParticipant)
-        .values({ phaseId, targetHolderId: dto.targetHolderId, reductionTarget: new Decimal(dto.reductionTarget) })
-        .orIgnore()
-        .returning(['phase_id'])
-        .execute();
-      if (!inserted.raw.length) throw new DomainError('ALREADY_IN_PHASE');
-      const years: Record<ReportKind, number> = {
-        base_year: phase.baseFiscalYear,
-        target_year: phase.targetFiscalYear,
-        adjustment_year: phase.adjustmentFiscalYear,
-      };
-      const reports = await m.save(
-        (Object.keys(years) as ReportKind[]).map((kind) =>
-          m.create(Report, { targetHolderId: dto.targetHolderId, phaseId, kind, fiscalYear: years[kind] }),
-        ),
-      );
-      return { phaseId, targetHolderId: dto.targetHolderId, reductionTarget: new Decimal(dto.reductionTarget).toFixed(), reports: reports.map((r) => this.reportView(r)) };
-    });
-  }
-
-  private async phase(id: string, m: EntityManager = this.db.manager) {
-    const phase = await m.findOneBy(Phase, { id });
-    if (!phase) throw new DomainError('PHASE_NOT_FOUND');
-    return phase;
+  /** Report statuses per holder in a phase: holder id → {kind: status}. */
+  async reportStatuses(phaseId: string, m: EntityManager = this.db.manager): Promise<Map<string, Record<string, string>>> {
+    const rows = await m.find(Report, { where: { phaseId } });
+    const out = new Map<string, Record<string, string>>();
+    for (const r of rows) out.set(r.targetHolderId, { ...(out.get(r.targetHolderId) ?? {}), [r.kind]: r.status });
+    return out;
   }
 
   // ---- reports ----------------------------------------------------------------------------
@@ -150,12 +97,14 @@ export class EmissionsService {
 
   async holderReports(actor: Actor, holderId: string) {
     await this.directory.visibleHolder(actor, holderId);
-    const reports = await this.db.getRepository(Report).find({ where: { targetHolderId: holderId }, relations: { phase: true } });
+    const reports = await this.db.getRepository(Report).find({ where: { targetHolderId: holderId } });
+    const phases = await this.approvals().phaseLabels([...new Set(reports.map((r) => r.phaseId))]);
     const order: ReportKind[] = ['base_year', 'target_year', 'adjustment_year'];
+    const year = (r: Report) => phases.get(r.phaseId)?.adoptedFiscalYear ?? 0;
     return {
       items: reports
-        .sort((a, b) => b.phase!.adoptedFiscalYear - a.phase!.adoptedFiscalYear || order.indexOf(a.kind) - order.indexOf(b.kind))
-        .map((r) => ({ ...this.reportView(r), phaseName: r.phase!.name })),
+        .sort((a, b) => year(b) - year(a) || order.indexOf(a.kind) - order.indexOf(b.kind))
+        .map((r) => ({ ...this.reportView(r), phaseName: phases.get(r.phaseId)?.name ?? '' })),
     };
   }
 
@@ -362,23 +311,10 @@ export class EmissionsService {
     });
   }
 
-  /** Approval confirms emissions: base year → the ledger's issuance terms; target year → the obligation. */
+  /** Approval confirms emissions: the compliance module fixes the issuance or the obligation. */
   private async confirm(m: EntityManager, report: Report) {
-    const participant = await m.findOneOrFail(PhaseParticipant, {
-      where: { phaseId: report.phaseId, targetHolderId: report.targetHolderId },
-      lock: { mode: 'pessimistic_write' },
-    });
-    const phase = await this.phase(report.phaseId, m);
-    if (report.kind === 'base_year') {
-      await m.update(PhaseParticipant, { phaseId: report.phaseId, targetHolderId: report.targetHolderId }, { baseYearEmissions: report.emissions });
-      await this.ledger.setComplianceTerms(
-        report.targetHolderId,
-        { phase: phase.name, baseYearEmissions: report.emissions!.toFixed(3), reductionTarget: participant.reductionTarget.toFixed(3) },
-        m,
-      );
-    } else if (report.kind === 'target_year') {
-      await m.update(PhaseParticipant, { phaseId: report.phaseId, targetHolderId: report.targetHolderId }, { targetYearEmissions: report.emissions });
-    }
+    if (report.kind === 'adjustment_year') return;
+    await this.approvals().reportApproved(m, { targetHolderId: report.targetHolderId, phaseId: report.phaseId, kind: report.kind, emissions: report.emissions! });
   }
 
   private async record(m: EntityManager, report: Report, action: ReportAction, to: string, actor: Actor, comment: string | null) {
@@ -417,47 +353,4 @@ export class EmissionsService {
       subjectId: report.id,
     });
   }
-
-  // ---- compliance (home figures) ----------------------------------------------------------
-
-  async compliance(actor: Actor, holderId: string, phaseId?: string, now = new Date()) {
-    await this.directory.visibleHolder(actor, holderId);
-    const participant = await this.db.getRepository(PhaseParticipant).findOne({
-      where: { targetHolderId: holderId, ...(phaseId ? { phaseId } : {}) },
-      relations: { phase: true },
-      order: { joinedAt: 'DESC' },
-    });
-    if (!participant) throw new DomainError('PHASE_NOT_FOUND');
-    const phase = participant.phase!;
-    const emissions = {
-      phaseId: phase.id,
-      phase: phase.name,
-      baseYearEmissions: participant.baseYearEmissions?.toFixed(3) ?? null,
-      targetYearEmissions: participant.targetYearEmissions?.toFixed(3) ?? null,
-    };
-    if (actor.role === 'holder_b') return emissions; // B sees no allowance figures
-    const figures = await this.ledger.complianceFigures(holderId);
-    const inPhase = figures?.phase === phase.name;
-    const obligation = participant.targetYearEmissions ? participant.targetYearEmissions.ceil() : null;
-    const retired = inPhase ? figures!.retired : new Decimal(0);
-    const status = obligation && retired.gte(obligation) ? 'met' : deadlinePassed(phase, now) ? 'not_met' : 'pending';
-    return {
-      ...emissions,
-      reductionTarget: participant.reductionTarget.toFixed(3),
-      jaaIssued: inPhase ? figures!.issued.toFixed(0) : '0',
-      jaaRetired: retired.toFixed(0),
-      obligation: obligation?.toFixed(0) ?? null,
-      retirementDeadline: phase.retirementDeadline,
-      banked: participant.banked.toFixed(0),
-      status,
-    };
-  }
-}
-
-/** The constraint (or unique index) a server error names: the driver's, or TypeORM's wrapping it. */
-function violatedConstraint(error: unknown): string | undefined {
-  for (const e of [error, (error as { driverError?: unknown } | null)?.driverError] as ({ constraint?: unknown } | null | undefined)[]) {
-    if (e && typeof e === 'object' && typeof e.constraint === 'string') return e.constraint;
-  }
-  return undefined;
 }

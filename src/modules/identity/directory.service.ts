@@ -55,6 +55,24 @@ export class DirectoryService {
     }
   }
 
+  /** Number, name, facility and mail addresses of holders (for other modules' lists and notices). */
+  async holderContacts(ids: string[], m: EntityManager = this.db.manager) {
+    const out = new Map<string, { holderNumber: string; name: string; facility: string; emailA: string; emailB: string | null }>();
+    if (!ids.length) return out;
+    const rows = await m.getRepository(TargetHolder).createQueryBuilder('h').where('h.id IN (:...ids)', { ids }).getMany();
+    for (const h of rows) {
+      out.set(h.id, { holderNumber: h.holderNumber, name: h.representativeName, facility: h.facilityName, emailA: h.contactEmailA, emailB: h.contactEmailB ?? null });
+    }
+    return out;
+  }
+
+  /** A trading participant's number, name and contact address. */
+  async participantContact(id: string, m: EntityManager = this.db.manager) {
+    const p = await m.findOne(TradingParticipant, { where: { id } });
+    if (!p) throw new DomainError('ACCOUNT_NOT_FOUND', {});
+    return { participantNumber: p.participantNumber, name: p.name, email: p.contactEmail };
+  }
+
   async listHolders(actor: Actor, page: PageQuery): Promise<Page<Record<string, unknown>>> {
     const qb = this.db.getRepository(TargetHolder).createQueryBuilder('h');
     this.restrictToVisible(qb, actor);

@@ -45,11 +45,21 @@ export const LedgerErrors = defineErrors({
     ja: '同じIdempotency-Keyが別の内容で使用されています。',
     en: 'This Idempotency-Key was used with another request.',
   },
-  PHASE_RESERVE_OPEN: {
-    status: 409,
-    ja: '現在の期のコミットメントリザーブが残っているため、次の期の条件を設定できません。',
-    en: "The current phase still holds a commitment reserve; the next phase's terms cannot replace it yet.",
+  VINTAGE_NOT_FOUND: { status: 422, ja: '指定された期（ビンテージ）の排出枠はありません。', en: 'No such vintage.' },
+  VINTAGE_REQUIRED: { status: 422, ja: '排出枠の期（ビンテージ）を指定してください。', en: 'Name the vintage of the units.' },
+  INSUFFICIENT_ELIGIBLE_UNITS: {
+    status: 422,
+    ja: 'この操作に使える期（ビンテージ）の排出枠が不足しています。',
+    en: 'Not enough units of the vintages this operation accepts.',
   },
+  NOT_IN_PHASE: { status: 422, ja: 'この目標保有者はこの期に参加していません。', en: 'The holder does not take part in this phase.' },
+  VINTAGE_NOT_ACCEPTED: {
+    status: 422,
+    ja: 'この期の償却には、当該期の排出枠またはバンキングされた以前の期の排出枠のみ使用できます。',
+    en: "A retirement for this phase accepts only the phase's own units and banked units of earlier phases.",
+  },
+  PHASE_CLOSED: { status: 409, ja: 'この期は終了しています。', en: 'The phase is closed.' },
+  NOTHING_TO_EXPIRE: { status: 422, ja: '失効する排出枠がありません。', en: 'There are no units to expire.' },
   LEDGER_OUTCOME_UNKNOWN: {
     status: 503,
     ja: '処理結果を確認できませんでした（データベースとの接続が途切れました）。移転が行われたかどうかを口座の取引履歴で確認してください。同じIdempotency-Keyで再送すれば、二重に処理されることはありません。',

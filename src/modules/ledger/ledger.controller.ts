@@ -6,15 +6,14 @@ import type { Actor } from '../../core/auth/roles';
 import { DomainError } from '../../core/errors/domain-error';
 import { sendDownload, XLSX_MEDIA_TYPE } from '../../core/http/files';
 import { PageQuery } from '../../core/http/pagination';
-import { UuidParam } from '../../core/http/params';
-import { AccountStatusDto, AccountView, ComplianceTermsDto, CorrectionDto, IssuanceDto, PostingResult, TransferDto } from './dto/ledger.dto';
+import { AccountStatusDto, AccountView, CorrectionDto, PostingResult, TransferDto } from './dto/ledger.dto';
 import { LedgerService } from './ledger.service';
 import { buildStatement } from './statement';
 
 const KEY = /^[A-Za-z0-9_.:-]{1,128}$/;
 
 /** The Idempotency-Key header, when sent: 1–128 of A-Z a-z 0-9 _ . : - */
-const IdempotencyKey = createParamDecorator((_: unknown, ctx: ExecutionContext): string | undefined => {
+export const IdempotencyKey = createParamDecorator((_: unknown, ctx: ExecutionContext): string | undefined => {
   const value = ctx.switchToHttp().getRequest<Request>().headers['idempotency-key'];
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || !KEY.test(value)) {
@@ -25,13 +24,13 @@ const IdempotencyKey = createParamDecorator((_: unknown, ctx: ExecutionContext):
   return value;
 });
 
-const IDEMPOTENCY_HEADER = ApiHeader({
+export const IDEMPOTENCY_HEADER = ApiHeader({
   name: 'Idempotency-Key',
   required: false,
   description: 'same key + same body: the original result, nothing written; same key + another body: 409',
 });
 
-function replayHeader(res: Response, result: PostingResult) {
+export function replayHeader(res: Response, result: PostingResult) {
   if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
   return result;
 }
@@ -56,20 +55,6 @@ export class LedgerController {
     return replayHeader(res, await this.ledger.transfer(actor, body, key));
   }
 
-  @Post('issuances')
-  @Permit('secretariat')
-  @IDEMPOTENCY_HEADER
-  @ApiOperation({ summary: 'Issue the phase\'s JAA to a target holder: floor(base-year emissions − reduction target)' })
-  @ApiCreatedResponse({ type: PostingResult })
-  async issue(
-    @Body() body: IssuanceDto,
-    @CurrentActor() actor: Actor,
-    @IdempotencyKey() key: string | undefined,
-    @Res({ passthrough: true }) res: Response,
-  ) {
-    return replayHeader(res, await this.ledger.issue(actor, body.targetHolderId, body.phase, key));
-  }
-
   @Post('corrections')
   @Permit('secretariat')
   @IDEMPOTENCY_HEADER
@@ -82,13 +67,6 @@ export class LedgerController {
     @Res({ passthrough: true }) res: Response,
   ) {
     return replayHeader(res, await this.ledger.correct(actor, body, key));
-  }
-
-  @Put('target-holders/:id/compliance-terms')
-  @Permit('secretariat')
-  @ApiOperation({ summary: "Record a phase's base-year emissions and reduction target (t-CO2) for a holder" })
-  terms(@UuidParam('id', 'ACCOUNT_NOT_FOUND') id: string, @Body() body: ComplianceTermsDto) {
-    return this.ledger.setComplianceTerms(id, body);
   }
 
   @Get('accounts')
@@ -132,7 +110,7 @@ export class LedgerController {
   @ApiOperation({ summary: '口座明細: the account statement as an Excel file (latest 10,000 entries)' })
   async statement(@Param('accountNumber') accountNumber: string, @CurrentActor() actor: Actor, @Res() res: Response) {
     const account = await this.ledger.visibleAccount(actor, accountNumber);
-    const file = await buildStatement(this.ledger.view(account), await this.ledger.entries(account.id, 10_000), new Date());
+    const file = await buildStatement(await this.ledger.view(account), await this.ledger.entries(account.id, 10_000), new Date());
     sendDownload(res, file, XLSX_MEDIA_TYPE, `statement-${account.accountNumber}.xlsx`);
   }
 }

@@ -9,7 +9,9 @@ export interface VerifyReport {
 
 /**
  * Recomputes the books from the journal: every balance and chain head from its entries, every
- * running balance, Σ legs = 0 per transaction and Σ balances = 0 overall, and every hash chain.
+ * running balance, Σ legs = 0 per transaction and Σ balances = 0 overall, every hash chain, and the
+ * units: balances = unit blocks, each vintage's serials held exactly once, each posting's ranges =
+ * its quantity (postings made before vintages existed have no ranges).
  */
 export async function verifyLedger(db: DataSource): Promise<VerifyReport> {
   const problems: string[] = [];
@@ -60,6 +62,41 @@ export async function verifyLedger(db: DataSource): Promise<VerifyReport> {
       WHERE c.problem IS NOT NULL
       ORDER BY a.account_number, c.seq`),
     (r) => `account ${r.account_number} entry ${r.seq}: ${r.problem}`,
+  );
+
+  // Units: every account's balance is its blocks (the issuance account's: its blocks less every
+  // serial created); per vintage the blocks cover serials 1 … next_serial − 1 exactly once.
+  push(
+    await db.query(`
+      SELECT a.account_number, a.balance::text AS balance, coalesce(s.units, 0)::text AS units
+        FROM accounts a
+        LEFT JOIN (SELECT account_id, sum(serial_end - serial_start + 1) AS units FROM unit_blocks GROUP BY account_id) s ON s.account_id = a.id
+       WHERE a.balance <> coalesce(s.units, 0) - CASE WHEN a.type = 'issuance' THEN (SELECT coalesce(sum(next_serial - 1), 0) FROM ledger_vintages) ELSE 0 END`),
+    (r) => `account ${r.account_number}: balance ${r.balance} but its unit blocks hold ${r.units}`,
+  );
+  push(
+    await db.query(`
+      SELECT v.code, c.problem FROM (
+        SELECT b.vintage_id,
+               CASE WHEN b.serial_start <= lag(b.serial_end) OVER w THEN 'serials ' || b.serial_start || '–' || lag(b.serial_end) OVER w || ' held twice'
+                    WHEN b.serial_start > coalesce(lag(b.serial_end) OVER w, 0) + 1 THEN 'serials ' || (coalesce(lag(b.serial_end) OVER w, 0) + 1) || '–' || (b.serial_start - 1) || ' held by no account'
+               END AS problem
+          FROM unit_blocks b WINDOW w AS (PARTITION BY b.vintage_id ORDER BY b.serial_start)
+      ) c JOIN ledger_vintages v ON v.id = c.vintage_id WHERE c.problem IS NOT NULL
+      UNION ALL
+      SELECT v.code, 'blocks end at ' || coalesce(max(b.serial_end), 0) || ' but ' || (v.next_serial - 1) || ' serials were created'
+        FROM ledger_vintages v LEFT JOIN unit_blocks b ON b.vintage_id = v.id
+       GROUP BY v.id HAVING coalesce(max(b.serial_end), 0) <> v.next_serial - 1`),
+    (r) => `vintage ${r.code}: ${r.problem}`,
+  );
+  // every posting's serial ranges add up to its quantity
+  push(
+    await db.query(`
+      SELECT t.id, t.quantity::text AS quantity, coalesce(sum(x.serial_end - x.serial_start + 1), 0)::text AS ranges
+        FROM ledger_transactions t LEFT JOIN ledger_transaction_blocks x ON x.transaction_id = t.id
+       WHERE t.created_at >= (SELECT coalesce(min(created_at), 'infinity') FROM ledger_vintages)
+       GROUP BY t.id HAVING coalesce(sum(x.serial_end - x.serial_start + 1), 0) <> t.quantity`),
+    (r) => `transaction ${r.id}: quantity ${r.quantity} but its serial ranges hold ${r.ranges}`,
   );
 
   const [counts] = await db.query(

@@ -35,6 +35,7 @@ const MOVE: Record<string, [string, string]> = {
   offset: ['排出枠をオフセットしました', 'JAA offset'],
   'jaa.issued': ['排出枠が発行されました', 'JAA issued'],
   correction: ['口座の訂正が行われました', 'account corrected'],
+  'jaa.expired': ['バンキングされなかった排出枠が失効しました', 'unbanked JAA expired'],
 };
 
 function report(p: Payload): Rendered {
@@ -192,6 +193,20 @@ export const TEMPLATES: Record<string, (p: Payload) => Rendered> = {
     text: `${p.quantity} JAA のバンキングが承認されました。\n\nBanking of ${p.quantity} JAA was approved.`,
   }),
   'banking.rejected': (p) => rejected('バンキング申請', 'banking application', p),
+  'phase.deadline_extended': (p) => ({
+    subject: `【ASSET】${p.phaseName}：償却期限が延長されました / Retirement deadline extended`,
+    text:
+      `${p.phaseName} の償却期限が ${p.previousDeadline} から ${p.retirementDeadline}（日本時間の当日末まで）に延長されました。\n理由: ${p.reason}\n\n` +
+      `The retirement deadline of ${p.phaseName} moved from ${p.previousDeadline} to ${p.retirementDeadline} (end of that day, Japan time). Reason: ${p.reason}`,
+  }),
+  'phase.closed': (p) => ({
+    subject: `【ASSET】${who(p)}：${p.phaseName} の遵守状況が確定しました / Compliance in ${p.phaseName} is final`,
+    text:
+      `${p.phaseName} は終了しました。遵守状況: ${p.status === 'met' ? '達成' : `未達（不足 ${p.shortfall ?? '-'} JAA）`}\n` +
+      `償却義務量 ${p.obligation ?? '-'} JAA、期限内の償却量 ${p.retiredOnTime} JAA。バンキングされなかった同期の排出枠 ${p.expired} JAA は失効しました。\n\n` +
+      `${p.phaseName} is closed. Standing: ${p.status === 'met' ? 'met' : `not met (shortfall ${p.shortfall ?? '-'} JAA)`}; obligation ${p.obligation ?? '-'} JAA, ` +
+      `retired by the deadline ${p.retiredOnTime} JAA. ${p.expired} unbanked JAA of the phase expired.`,
+  }),
   ...Object.fromEntries(Object.keys(REPORT_LABELS).map((a) => [`report.${a}`, report])),
   ...Object.fromEntries(Object.keys(MOVE).map((e) => [e, movement(e)])),
 };

@@ -1,7 +1,6 @@
 import Decimal from 'decimal.js';
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { decimalTransformer } from '../../../core/database/decimal.transformer';
-import { Phase } from './phase.entity';
 
 export const REPORT_KINDS = ['base_year', 'target_year', 'adjustment_year'] as const;
 export type ReportKind = (typeof REPORT_KINDS)[number];
@@ -36,9 +35,10 @@ export class Report {
   @Column({ name: 'target_holder_id', type: 'uuid' })
   targetHolderId: string;
 
-  @ManyToOne(() => Phase, { onDelete: 'RESTRICT' })
+  // The phase belongs to the compliance module: referenced by entity name, never read from here.
+  @ManyToOne('Phase', { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'phase_id', foreignKeyConstraintName: 'fk_reports_phase' })
-  phase?: Phase;
+  phase?: unknown;
   @Column({ name: 'phase_id', type: 'uuid' })
   phaseId: string;
 

@@ -1,7 +1,7 @@
 import { DomainError } from '../../../core/errors/domain-error';
 import { plainCellsWorkbook } from '../../../../test/fixtures/zip';
 import { assertPlainXlsx, MAX_SHEET_CELLS, MAX_SHEET_ROWS } from './xlsx-guard';
-import { worksheetName } from '../overview.service';
+import { worksheetName } from '../../compliance/overview.service';
 import '../emissions-errors';
 
 function code(f: () => void) {

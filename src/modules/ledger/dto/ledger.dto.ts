@@ -1,14 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
 
 const ACCOUNT_NUMBER = /^AST-[0-9]{1,12}$/;
 /** JAA travel as decimal strings; whole units only. */
 const WHOLE = /^[1-9][0-9]{0,17}$/;
-/** t-CO2 with up to three decimals. */
-const TCO2 = /^(0|[1-9][0-9]{0,16})(\.[0-9]{1,3})?$/;
+/** A vintage code: the phase code of its JAA (e.g. P2013). */
+export const VINTAGE_CODE = /^[A-Z0-9]{1,12}$/;
+const VINTAGE_MESSAGE = { message: '$property は期のコード（英大文字・数字12文字以内、例 P2013）で指定してください (a vintage code, e.g. P2013)' };
 const ACCOUNT_MESSAGE = { message: '$property は AST-nnnn の形式で指定してください (account number AST-nnnn)' };
 const WHOLE_MESSAGE = { message: '$property は1以上の整数を文字列で指定してください (whole positive JAA as a decimal string)' };
-const TCO2_MESSAGE = { message: '$property は t-CO2 の数値（小数点以下3桁まで）を文字列で指定してください (decimal string)' };
 
 export class TransferDto {
   @ApiProperty({ example: 'AST-1001' }) @IsString() @Matches(ACCOUNT_NUMBER, ACCOUNT_MESSAGE) fromAccount: string;
@@ -22,17 +22,22 @@ export class TransferDto {
   @IsString(WHOLE_MESSAGE)
   @Matches(WHOLE, WHOLE_MESSAGE)
   quantity: string;
+
+  @ApiPropertyOptional({ example: 'P2013', description: 'move only units of this vintage (default: oldest vintage, lowest serial first)' })
+  @IsOptional()
+  @IsString()
+  @Matches(VINTAGE_CODE, VINTAGE_MESSAGE)
+  vintage?: string;
+
+  @ApiPropertyOptional({ description: 'retirement only: the phase it counts toward (default: the open phase with the nearest deadline whose obligation is not yet covered)' })
+  @IsOptional()
+  @IsUUID()
+  phaseId?: string;
 }
 
 export class IssuanceDto {
   @ApiProperty() @IsUUID() targetHolderId: string;
-  @ApiProperty({ example: '第2期' }) @IsString() @MinLength(1) @MaxLength(32) phase: string;
-}
-
-export class ComplianceTermsDto {
-  @ApiProperty({ example: '第2期' }) @IsString() @MinLength(1) @MaxLength(32) phase: string;
-  @ApiProperty({ example: '12345.678', description: 't-CO2, decimal string' }) @IsString(TCO2_MESSAGE) @Matches(TCO2, TCO2_MESSAGE) baseYearEmissions: string;
-  @ApiProperty({ example: '1200', description: 't-CO2, decimal string' }) @IsString(TCO2_MESSAGE) @Matches(TCO2, TCO2_MESSAGE) reductionTarget: string;
+  @ApiProperty({ description: 'the phase whose base-year approval fixed the issuance' }) @IsUUID() phaseId: string;
 }
 
 export class CorrectionDto {
@@ -44,6 +49,28 @@ export class CorrectionDto {
 
   @ApiProperty({ example: '5' }) @IsString(WHOLE_MESSAGE) @Matches(WHOLE, WHOLE_MESSAGE) quantity: string;
   @ApiProperty({ example: '発行数量の誤りの訂正' }) @IsString() @MinLength(1) @MaxLength(1000) reason: string;
+
+  @ApiPropertyOptional({ example: 'P2013', description: 'credit: the vintage of the new units (required); debit: take only this vintage' })
+  @IsOptional()
+  @IsString()
+  @Matches(VINTAGE_CODE, VINTAGE_MESSAGE)
+  vintage?: string;
+}
+
+export class SerialRange {
+  @ApiProperty({ example: 'P2013' }) vintage: string;
+  @ApiProperty({ example: '1' }) from: string;
+  @ApiProperty({ example: '1212' }) to: string;
+  @ApiProperty({ description: 'banked units (valid in later phases)' }) banked: boolean;
+  @ApiProperty({ example: 'JAA-P2013-000000001–000001212' }) label: string;
+}
+
+export class VintageHolding {
+  @ApiProperty({ example: 'P2013' }) vintage: string;
+  @ApiProperty({ example: '1212' }) quantity: string;
+  @ApiProperty({ example: '0' }) banked: string;
+  @ApiProperty({ example: '12' }) commitmentReserve: string;
+  @ApiProperty({ description: 'the reserve on this vintage lapses after this instant' }) reserveEndsAt: string;
 }
 
 export class PostingResult {
@@ -54,6 +81,8 @@ export class PostingResult {
   @ApiProperty() toAccount: string;
   @ApiProperty({ example: '100' }) quantity: string;
   @ApiProperty() createdAt: string;
+  @ApiProperty({ nullable: true, type: String, description: 'retirement: the vintage code of the phase it counts toward; issuance / expiry: the vintage' }) phase: string | null;
+  @ApiProperty({ type: [SerialRange], description: 'the serial ranges moved' }) serials: SerialRange[];
   @ApiPropertyOptional({ description: 'true when this answers a replayed Idempotency-Key' }) replayed?: boolean;
 }
 
@@ -73,4 +102,5 @@ export class AccountView {
   @ApiProperty({ example: '1200' }) balance: string;
   @ApiProperty({ example: '200' }) commitmentReserve: string;
   @ApiProperty({ example: '1000' }) available: string;
+  @ApiProperty({ type: [VintageHolding], description: 'units held per vintage, oldest first' }) holdings: VintageHolding[];
 }

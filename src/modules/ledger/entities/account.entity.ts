@@ -18,13 +18,9 @@ import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, 
 @Check('ck_accounts_status', `"status" IN ('open','blocked','closed')`)
 @Check('ck_accounts_number_format', `"account_number" ~ '^AST-[0-9]+$'`)
 @Check('ck_accounts_balance_non_negative', `"type" = 'issuance' OR "balance" >= 0`)
-@Check(
-  'ck_accounts_commitment_reserve',
-  `"type" <> 'compliance' OR "balance" >= GREATEST(0, "issued" - "reduction_target" - "retired")`,
-)
 @Check('ck_accounts_closed_empty', `"status" <> 'closed' OR "balance" = 0`)
 @Check('ck_accounts_system_open', `"type" IN ('compliance','holding') OR "status" = 'open'`)
-@Check('ck_accounts_whole_units', `"balance" = trunc("balance") AND "issued" >= 0 AND "retired" >= 0`)
+@Check('ck_accounts_whole_units', `"balance" = trunc("balance")`)
 @Check(
   'ck_accounts_owner',
   `("type" = 'compliance') = ("target_holder_id" IS NOT NULL) AND ("type" = 'holding') = ("trading_participant_id" IS NOT NULL)`,
@@ -68,19 +64,6 @@ export class Account {
   entryCount: string;
   @Column({ name: 'last_hash', type: 'varchar', length: 64, nullable: true })
   lastHash: string | null;
-
-  // Commitment reserve terms for the current phase (compliance accounts):
-  // reserve = max(0, issued - reduction_target - retired).
-  @Column({ type: 'varchar', length: 32, nullable: true })
-  phase: string | null;
-  @Column({ name: 'base_year_emissions', type: 'numeric', precision: 20, scale: 3, nullable: true, transformer: decimalTransformer })
-  baseYearEmissions: Decimal | null;
-  @Column({ name: 'reduction_target', type: 'numeric', precision: 20, scale: 3, default: 0, transformer: decimalTransformer })
-  reductionTarget: Decimal;
-  @Column({ type: 'numeric', precision: 20, scale: 0, default: 0, transformer: decimalTransformer })
-  issued: Decimal;
-  @Column({ type: 'numeric', precision: 20, scale: 0, default: 0, transformer: decimalTransformer })
-  retired: Decimal;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

@@ -3,14 +3,15 @@ import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, 
 import { decimalTransformer } from '../../../core/database/decimal.transformer';
 import { Account } from './account.entity';
 
-export const TRANSACTION_TYPES = ['issuance', 'transfer', 'retirement', 'cancellation', 'offset', 'correction'] as const;
+export const TRANSACTION_TYPES = ['issuance', 'transfer', 'retirement', 'cancellation', 'offset', 'correction', 'expiry'] as const;
 export type TransactionType = (typeof TRANSACTION_TYPES)[number];
 
 /** A completed movement of JAA between two accounts. Append-only; written by the ledger functions (ledger_post_batch / ledger_post). */
 @Entity('ledger_transactions')
 @Index('uq_ledger_transactions_idempotency', ['initiatorId', 'idempotencyKey'], { unique: true, where: '"idempotency_key" IS NOT NULL' })
 @Index('uq_ledger_transactions_issuance_phase', ['toAccountId', 'phase'], { unique: true, where: `"type" = 'issuance'` })
-@Check('ck_ledger_transactions_type', `"type" IN ('issuance','transfer','retirement','cancellation','offset','correction')`)
+@Index('ix_ledger_transactions_retirement_phase', ['fromAccountId', 'phase', 'createdAt'], { where: `"type" = 'retirement'` })
+@Check('ck_ledger_transactions_type', `"type" IN ('issuance','transfer','retirement','cancellation','offset','correction','expiry')`)
 @Check('ck_ledger_transactions_quantity', `"quantity" > 0 AND "quantity" = trunc("quantity")`)
 @Check('ck_ledger_transactions_accounts', `"from_account_id" <> "to_account_id"`)
 @Check('ck_ledger_transactions_reason', `"type" <> 'correction' OR "reason" IS NOT NULL`)
@@ -48,6 +49,7 @@ export class LedgerTransaction {
   @Column({ name: 'idempotency_key', type: 'varchar', length: 128, nullable: true })
   idempotencyKey: string | null;
 
+  /** The vintage code: issued (issuance), counted toward (retirement), expired (expiry). */
   @Column({ type: 'varchar', length: 32, nullable: true })
   phase: string | null;
 

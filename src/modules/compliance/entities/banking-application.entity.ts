@@ -10,6 +10,8 @@ import { Phase } from './phase.entity';
 @Check('ck_banking_applications_status', `"status" IN ('submitted','approved','rejected')`)
 @Check('ck_banking_applications_decision', `("status" = 'submitted') = ("decided_at" IS NULL)`)
 @Check('ck_banking_applications_reason', `("status" = 'rejected') = ("rejection_reason" IS NOT NULL)`)
+@Check('ck_banking_applications_owner', `("target_holder_id" IS NULL) <> ("trading_participant_id" IS NULL)`)
+@Index('ix_banking_applications_phase', ['phaseId', 'status'])
 export class BankingApplication {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_banking_applications' })
   id: string;
@@ -20,14 +22,29 @@ export class BankingApplication {
   @Column({ name: 'phase_id', type: 'uuid' })
   phaseId: string;
 
-  @ManyToOne('TargetHolder', { onDelete: 'RESTRICT' })
+  // The applicant: a target holder (login A) or a trading participant, exactly one.
+  @ManyToOne('TargetHolder', { nullable: true, onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'target_holder_id', foreignKeyConstraintName: 'fk_banking_applications_target_holder' })
   targetHolder?: unknown;
-  @Column({ name: 'target_holder_id', type: 'uuid' })
-  targetHolderId: string;
+  @Column({ name: 'target_holder_id', type: 'uuid', nullable: true })
+  targetHolderId: string | null;
+
+  @ManyToOne('TradingParticipant', { nullable: true, onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'trading_participant_id', foreignKeyConstraintName: 'fk_banking_applications_trading_participant' })
+  tradingParticipant?: unknown;
+  @Column({ name: 'trading_participant_id', type: 'uuid', nullable: true })
+  tradingParticipantId: string | null;
+
+  /** The account whose units are banked. */
+  @Column({ name: 'account_number', type: 'varchar', length: 16 })
+  accountNumber: string;
 
   @Column({ type: 'numeric', precision: 20, scale: 0, transformer: decimalTransformer })
   quantity: Decimal;
+
+  /** The serial ranges marked banked at approval. */
+  @Column({ type: 'jsonb', nullable: true })
+  serials: { vintage: string; from: string; to: string }[] | null;
 
   @Column({ type: 'varchar', length: 16, default: 'submitted' })
   status: 'submitted' | 'approved' | 'rejected';

@@ -6,7 +6,7 @@ import { Phase } from './phase.entity';
 /** A target holder in a phase, with its reduction target and what approvals have confirmed. */
 @Entity('phase_participants')
 @Check('ck_phase_participants_target', `"reduction_target" >= 0`)
-@Check('ck_phase_participants_banked', `"banked" >= 0 AND "banked" = trunc("banked")`)
+@Check('ck_phase_participants_final_status', `"final_status" IS NULL OR "final_status" IN ('met','not_met')`)
 export class PhaseParticipant {
   @ManyToOne(() => Phase, { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'phase_id', foreignKeyConstraintName: 'fk_phase_participants_phase' })
@@ -32,9 +32,11 @@ export class PhaseParticipant {
   @Column({ name: 'target_year_emissions', type: 'numeric', precision: 20, scale: 3, nullable: true, transformer: decimalTransformer })
   targetYearEmissions: Decimal | null;
 
-  /** JAA approved for banking after the deadline. */
-  @Column({ type: 'numeric', precision: 20, scale: 0, default: 0, transformer: decimalTransformer })
-  banked: Decimal;
+  /** The standing made final by phase close (met / not_met), with the shortfall then. */
+  @Column({ name: 'final_status', type: 'varchar', length: 16, nullable: true })
+  finalStatus: 'met' | 'not_met' | null;
+  @Column({ name: 'final_shortfall', type: 'numeric', precision: 20, scale: 0, nullable: true, transformer: decimalTransformer })
+  finalShortfall: Decimal | null;
 
   @CreateDateColumn({ name: 'joined_at', type: 'timestamptz' })
   joinedAt: Date;
