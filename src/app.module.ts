@@ -2,6 +2,7 @@ import { DynamicModule, Global, Module, Type } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from './core/auth/auth.module';
+import { Clock } from './core/clock/clock';
 import { APP_CONFIG, type RuntimeConfig } from './core/config/runtime-config';
 import { dataSourceOptions } from './core/database/data-source-options';
 import { AllExceptionsFilter } from './core/errors/all-exceptions.filter';
@@ -18,7 +19,7 @@ import { PrtrModule } from './modules/prtr/prtr.module';
 @Module({})
 class ConfigModule {
   static register(config: RuntimeConfig): DynamicModule {
-    return { module: ConfigModule, providers: [{ provide: APP_CONFIG, useValue: config }], exports: [APP_CONFIG] };
+    return { module: ConfigModule, providers: [{ provide: APP_CONFIG, useValue: config }, Clock], exports: [APP_CONFIG, Clock] };
   }
 }
 

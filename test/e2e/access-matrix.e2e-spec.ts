@@ -108,11 +108,6 @@ const MATRIX: Record<string, Row> = {
   },
   'POST /api/v1/issuances': { request: () => ({ path: '/api/v1/issuances', body: {} }), expect: secretariatOnly(400), allowance: true },
   'POST /api/v1/corrections': { request: () => ({ path: '/api/v1/corrections', body: {} }), expect: secretariatOnly(400), allowance: true },
-  'PUT /api/v1/target-holders/:id/compliance-terms': {
-    request: (f) => ({ path: `/api/v1/target-holders/${f.holderId}/compliance-terms`, body: {} }),
-    expect: secretariatOnly(400),
-    allowance: true,
-  },
   'GET /api/v1/accounts': { request: () => ({ path: '/api/v1/accounts' }), expect: secretariatOnly(200), allowance: true },
   'GET /api/v1/ledger/totals': { request: () => ({ path: '/api/v1/ledger/totals' }), expect: secretariatOnly(200), allowance: true },
   'GET /api/v1/accounts/:accountNumber': {
@@ -142,8 +137,10 @@ const MATRIX: Record<string, Row> = {
   'POST /api/v1/phases': { request: () => ({ path: '/api/v1/phases', body: {} }), expect: secretariatOnly(400) },
   'GET /api/v1/phases': {
     request: () => ({ path: '/api/v1/phases' }),
-    expect: only({ secretariat: 200, holder_a: 200, holder_b: 200, other_holder_a: 200, verifier_assigned: 200, verifier_unassigned: 200 }),
+    expect: only({ secretariat: 200, holder_a: 200, holder_b: 200, other_holder_a: 200, verifier_assigned: 200, verifier_unassigned: 200, trading_participant: 200 }),
   },
+  'PUT /api/v1/phases/:id/retirement-deadline': { request: () => ({ path: `/api/v1/phases/${NO_ID}/retirement-deadline`, body: {} }), expect: secretariatOnly(400) },
+  'POST /api/v1/phases/:id/close': { request: () => ({ path: `/api/v1/phases/${NO_ID}/close` }), expect: secretariatOnly(404) },
   'POST /api/v1/phases/:id/participants': { request: () => ({ path: `/api/v1/phases/${NO_ID}/participants`, body: {} }), expect: secretariatOnly(400) },
   'GET /api/v1/target-holders/:id/reports': {
     request: (f) => ({ path: `/api/v1/target-holders/${f.holderId}/reports` }),
@@ -181,12 +178,12 @@ const MATRIX: Record<string, Row> = {
   'GET /api/v1/phases/:id/overview.xlsx': { request: () => ({ path: `/api/v1/phases/${NO_ID}/overview.xlsx` }), expect: secretariatOnly(404) },
   'POST /api/v1/banking-applications': {
     request: () => ({ path: '/api/v1/banking-applications', body: {} }),
-    expect: only({ holder_a: 400, other_holder_a: 400 }),
+    expect: only({ holder_a: 400, other_holder_a: 400, trading_participant: 400 }),
     allowance: true,
   },
   'GET /api/v1/banking-applications': {
     request: () => ({ path: '/api/v1/banking-applications' }),
-    expect: only({ secretariat: 200, holder_a: 200, other_holder_a: 200 }),
+    expect: only({ secretariat: 200, holder_a: 200, other_holder_a: 200, trading_participant: 200 }),
     allowance: true,
   },
   'POST /api/v1/banking-applications/:id/approve': { request: () => ({ path: `/api/v1/banking-applications/${NO_ID}/approve` }), expect: secretariatOnly(404), allowance: true },

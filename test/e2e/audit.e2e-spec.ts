@@ -4,7 +4,7 @@ import ExcelJS from 'exceljs';
 import { AuditService } from '../../src/modules/audit/audit.service';
 import { verifyAudit } from '../../src/modules/audit/verify';
 import { BOOTSTRAP_LOGIN, createTestApp, type TestApp, binary } from '../support/app';
-import { activatedHolder, auth, secretariatToken, type Holder } from '../factories/identity';
+import { activatedHolder, auth, creditByCorrection, secretariatToken, type Holder } from '../factories/identity';
 
 describe('the audit trail', () => {
   let t: TestApp;
@@ -31,7 +31,7 @@ describe('the audit trail', () => {
   it('records every state-changing request, refused ones and failed logins included, with secrets redacted', async () => {
     await t.http().post('/api/v1/auth/login').send({ loginId: holder.a.loginId, password: 'wrong-password-1' }).expect(401);
     await t.http().post('/api/v1/transfers').set(auth(holder.b.token!)).send({ fromAccount: holder.accountNumber, toAccount: 'AST-2', quantity: '1' }).expect(403);
-    await t.http().post('/api/v1/transfers').set(auth(holder.a.token!)).send({ fromAccount: holder.accountNumber, toAccount: 'AST-2', quantity: '5' }).expect(422);
+    await t.http().post('/api/v1/transfers').set(auth(holder.a.token!)).send({ fromAccount: holder.accountNumber, toAccount: 'AST-101', quantity: '5' }).expect(422);
     await t.http().get('/api/v1/auth/me').set(auth(holder.a.token!)).expect(200); // a read: not recorded
     await settle();
     await audit.seal();
@@ -93,7 +93,7 @@ describe('the audit trail', () => {
   });
 
   it('keeps a small before/after summary of what a request changed', async () => {
-    await t.http().post('/api/v1/corrections').set(auth(sec)).send({ accountNumber: holder.accountNumber, direction: 'credit', quantity: '10', reason: '監査テスト' }).expect(201);
+    await creditByCorrection(t, sec, holder.accountNumber, '10');
     await t.http().post('/api/v1/transfers').set(auth(holder.a.token!)).send({ fromAccount: holder.accountNumber, toAccount: 'AST-101', quantity: '4' }).expect(201);
     await settle();
     const events = await t.http().get(`/api/v1/audit-events?loginId=${holder.a.loginId}&action=transfers`).set(auth(sec)).expect(200);

@@ -17,7 +17,7 @@ describe('strict dates at the edge, and phase creation', () => {
   });
 
   const years = { adoptedFiscalYear: 2013, baseFiscalYear: 2013, targetFiscalYear: 2014, adjustmentFiscalYear: 2015 };
-  const createPhase = (body: object) => t.http().post('/api/v1/phases').set(auth(sec)).send({ name: `期-${++n}`, ...years, ...body });
+  const createPhase = (body: object) => t.http().post('/api/v1/phases').set(auth(sec)).send({ name: `期-${++n}`, code: `C${n}`, ...years, ...body });
   const phaseCount = async () => (await t.db.dataSource.query(`SELECT count(*)::int n FROM phases`))[0].n as number;
   const expectFieldRefused = (res: { status: number; body: any }, field: string, pattern: RegExp) => {
     expect([res.status, res.body.code]).toEqual([400, 'VALIDATION_FAILED']);
@@ -72,7 +72,10 @@ describe('strict dates at the edge, and phase creation', () => {
     it('creates exactly one; every other request gets 409 PHASE_EXISTS, none a 500', async () => {
       for (let round = 0; round < 3; round++) {
         const name = `同時-${round}`;
-        const responses = await Promise.all(Array.from({ length: 8 }, () => t.http().post('/api/v1/phases').set(auth(sec)).send({ name, ...years })));
+        // the same name with the same vintage code, or (odd requests) another code
+        const responses = await Promise.all(
+          Array.from({ length: 8 }, (_, i) => t.http().post('/api/v1/phases').set(auth(sec)).send({ name, code: i % 2 ? `SAME${round}X${i}` : `SAME${round}`, ...years })),
+        );
         const statuses = responses.map((r) => r.status).sort();
         expect(statuses).toEqual([201, ...Array(7).fill(409)]);
         for (const r of responses.filter((x) => x.status === 409)) expect(r.body.code).toBe('PHASE_EXISTS');

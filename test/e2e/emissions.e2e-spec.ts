@@ -1,3 +1,4 @@
+import { Clock } from '../../src/core/clock/clock';
 import { EMISSION_FACTORS } from '../../src/modules/emissions/excel/factors';
 import { buildTemplate, type ActivityRow } from '../../src/modules/emissions/excel/template';
 import { REPORT_STATUSES } from '../../src/modules/emissions/entities/report.entity';
@@ -30,9 +31,9 @@ describe('emissions management over HTTP', () => {
     stranger = await activatedVerifier(t, sec);
     await t.http().put(`/api/v1/target-holders/${holder.id}/verifier`).set(auth(sec)).send({ verifierId: verifier.id }).expect(200);
     holderNumber = (await t.http().get(`/api/v1/target-holders/${holder.id}`).set(auth(sec))).body.holderNumber;
-    const phase = await t.http().post('/api/v1/phases').set(auth(sec)).send({ name: '第2期', adoptedFiscalYear: 2013, baseFiscalYear: 2013, targetFiscalYear: 2014, adjustmentFiscalYear: 2015 });
+    const phase = await t.http().post('/api/v1/phases').set(auth(sec)).send({ name: '第2期', adoptedFiscalYear: 2024, baseFiscalYear: 2024, targetFiscalYear: 2025, adjustmentFiscalYear: 2026, retirementDeadline: '2026-12-31' });
     expect(phase.status).toBe(201);
-    expect(phase.body.retirementDeadline).toBe('2015-11-30');
+    expect(phase.body).toMatchObject({ retirementDeadline: '2026-12-31', code: 'P2024', bankingWindowDays: 30 });
     phaseId = phase.body.id;
     const joined = await t.http().post(`/api/v1/phases/${phaseId}/participants`).set(auth(sec)).send({ targetHolderId: holder.id, reductionTarget: '300' });
     expect(joined.status).toBe(201);
@@ -66,8 +67,8 @@ describe('emissions management over HTTP', () => {
       ['liar.xlsx', hostile.lyingZip(), 422, 'ZIP_BOMB'],
       ['macro.xlsx', hostile.xlsm(), 422, 'MACRO_ENABLED'],
       ['secret.xlsx', hostile.encrypted(), 422, 'FILE_ENCRYPTED'],
-      ['total.xlsx', await form('base_year', [{ kind: GAS, quantity: 2 }], 2013, { totalOverride: 5 }), 422, 'REPORT_CONTENT_INVALID'],
-      ['year.xlsx', await form('base_year', [{ kind: GAS, quantity: 2 }], 2014), 422, 'REPORT_CONTENT_INVALID'],
+      ['total.xlsx', await form('base_year', [{ kind: GAS, quantity: 2 }], 2024, { totalOverride: 5 }), 422, 'REPORT_CONTENT_INVALID'],
+      ['year.xlsx', await form('base_year', [{ kind: GAS, quantity: 2 }], 2025), 422, 'REPORT_CONTENT_INVALID'],
     ];
     for (const [name, file, status, code] of cases) {
       const res = await upload(holder.b.token!, reports.base_year, file, name);
@@ -84,16 +85,16 @@ describe('emissions management over HTTP', () => {
 
   it('runs the whole year: upload → verify → approve → issue → retire → met; adjustment year submitted and received', async () => {
     // base year: B uploads twice (the latest wins), requests verification
-    const first = await upload(holder.b.token!, reports.base_year, await form('base_year', [{ kind: ELEC, quantity: 1000 }], 2013));
+    const first = await upload(holder.b.token!, reports.base_year, await form('base_year', [{ kind: ELEC, quantity: 1000 }], 2024));
     expect(first.status).toBe(201);
     expect(first.body).toMatchObject({ status: 'registered', emissions: '441.000', rows: 1 });
-    const second = await upload(holder.b.token!, reports.base_year, await form('base_year', [{ kind: ELEC, quantity: 1000 }, { kind: GAS, quantity: 500 }], 2013));
+    const second = await upload(holder.b.token!, reports.base_year, await form('base_year', [{ kind: ELEC, quantity: 1000 }, { kind: GAS, quantity: 500 }], 2024));
     expect(second.body.emissions).toBe('1466.000');
     expect((await upload(holder.a.token!, reports.base_year, PDF, 'site-map.pdf', 'attachments')).status).toBe(201);
     expect((await upload(holder.a.token!, reports.base_year, hostile.xlsm(), 'data.xlsx', 'attachments')).body.code).toBe('MACRO_ENABLED');
     expect((await upload(holder.a.token!, reports.base_year, Buffer.from('MZ\x90\x00'), 'tool.exe', 'attachments')).status).toBe(415);
     expect((await act(holder.b.token!, reports.base_year, 'request_verification')).body.status).toBe('verification_requested');
-    expect((await upload(holder.b.token!, reports.base_year, await form('base_year', [], 2013))).status).toBe(409);
+    expect((await upload(holder.b.token!, reports.base_year, await form('base_year', [], 2024))).status).toBe(409);
 
     // the verifier: only the assigned one sees it
     expect((await t.http().get(`/api/v1/reports/${reports.base_year}`).set(auth(stranger.token))).status).toBe(404);
@@ -121,47 +122,56 @@ describe('emissions management over HTTP', () => {
     expect((await act(sec, reports.base_year, 'approve')).status).toBe(409);
 
     // issuance: floor(1466 − 300) = 1166
-    const issued = await t.http().post('/api/v1/issuances').set(auth(sec)).send({ targetHolderId: holder.id, phase: '第2期' });
+    const issued = await t.http().post('/api/v1/issuances').set(auth(sec)).send({ targetHolderId: holder.id, phaseId });
     expect(issued.status).toBe(201);
     expect(issued.body.quantity).toBe('1166');
 
     // target year: 1000.5 t → obligation 1001
-    await upload(holder.a.token!, reports.target_year, await form('target_year', [{ kind: ELEC, quantity: '2268.7074' }], 2014)).expect(201);
+    await upload(holder.a.token!, reports.target_year, await form('target_year', [{ kind: ELEC, quantity: '2268.7074' }], 2025)).expect(201);
     await act(holder.a.token!, reports.target_year, 'request_verification').expect(200);
     await upload(verifier.token, reports.target_year, PDF, 'v.pdf', 'verification-report').expect(201);
     await act(verifier.token, reports.target_year, 'request_approval').expect(200);
     await act(sec, reports.target_year, 'approve').expect(200);
 
     const before = await t.http().get(`/api/v1/target-holders/${holder.id}/compliance`).set(auth(holder.a.token!)).expect(200);
-    expect(before.body).toMatchObject({
-      phase: '第2期',
-      baseYearEmissions: '1466.000',
-      targetYearEmissions: '1000.500',
-      jaaIssued: '1166',
-      jaaRetired: '0',
-      obligation: '1001',
-      status: 'not_met', // the 2015 deadline has passed
-    });
-    await t.http().post('/api/v1/transfers').set(auth(holder.a.token!)).send({ fromAccount: holder.accountNumber, toAccount: 'AST-2', quantity: '1001' }).expect(201);
+    expect(before.body.items).toEqual([
+      expect.objectContaining({
+        phase: '第2期',
+        code: 'P2024',
+        baseYearEmissions: '1466.000',
+        targetYearEmissions: '1000.500',
+        jaaIssued: '1166',
+        jaaRetired: '0',
+        obligation: '1001',
+        status: 'pending', // the deadline is ahead
+      }),
+    ]);
+    const retired = await t.http().post('/api/v1/transfers').set(auth(holder.a.token!)).send({ fromAccount: holder.accountNumber, toAccount: 'AST-2', quantity: '1001' }).expect(201);
+    expect(retired.body).toMatchObject({ type: 'retirement', phase: 'P2024', serials: [expect.objectContaining({ vintage: 'P2024', label: expect.stringMatching(/^JAA-P2024-\d{9}–\d{9}$/) })] });
+    const clock = jest.spyOn(t.app.get(Clock), 'now').mockReturnValue(new Date('2027-01-05T10:00:00+09:00')); // after the deadline, in the banking window
     const after = await t.http().get(`/api/v1/target-holders/${holder.id}/compliance`).set(auth(holder.a.token!)).expect(200);
-    expect(after.body).toMatchObject({ jaaRetired: '1001', status: 'met' });
+    expect(after.body.items[0]).toMatchObject({ jaaRetired: '1001', jaaRetiredOnTime: '1001', jaaRetiredLate: '0', status: 'met', shortfall: null });
 
     // login B: emissions figures only
     const b = await t.http().get(`/api/v1/target-holders/${holder.id}/compliance`).set(auth(holder.b.token!)).expect(200);
-    expect(b.body).toEqual({ phaseId, phase: '第2期', baseYearEmissions: '1466.000', targetYearEmissions: '1000.500' });
+    expect(b.body.items).toEqual([
+      { phaseId, phase: '第2期', code: 'P2024', stage: 'banking_window', retirementDeadline: '2026-12-31', daysLeft: -5, baseYearEmissions: '1466.000', targetYearEmissions: '1000.500' },
+    ]);
 
-    // banking: after the deadline, at most the balance (1166 − 1001 = 165)
-    expect((await t.http().post('/api/v1/banking-applications').set(auth(holder.a.token!)).send({ phaseId, quantity: '166' })).body.code).toBe('INSUFFICIENT_BALANCE');
+    // banking: after the deadline, at most the unbanked units of the phase held (1166 − 1001 = 165), pending ones counted
+    expect((await t.http().post('/api/v1/banking-applications').set(auth(holder.a.token!)).send({ phaseId, quantity: '166' })).body).toMatchObject({ code: 'BANKING_EXCEEDS_HOLDING', details: { holding: '165' } });
     expect((await t.http().post('/api/v1/banking-applications').set(auth(holder.b.token!)).send({ phaseId, quantity: '1' })).status).toBe(403);
     const bank = await t.http().post('/api/v1/banking-applications').set(auth(holder.a.token!)).send({ phaseId, quantity: '100' });
     expect(bank.status).toBe(201);
+    expect((await t.http().post('/api/v1/banking-applications').set(auth(holder.a.token!)).send({ phaseId, quantity: '66' })).body).toMatchObject({ code: 'BANKING_EXCEEDS_HOLDING', details: { pending: '100' } });
     const extra = await t.http().post('/api/v1/banking-applications').set(auth(holder.a.token!)).send({ phaseId, quantity: '10' }).expect(201);
-    await t.http().post(`/api/v1/banking-applications/${bank.body.id}/approve`).set(auth(sec)).expect(200);
+    const approved = await t.http().post(`/api/v1/banking-applications/${bank.body.id}/approve`).set(auth(sec)).expect(200);
+    expect(approved.body).toMatchObject({ status: 'approved', vintage: 'P2024', serials: [expect.objectContaining({ vintage: 'P2024' })] });
     expect((await t.http().post(`/api/v1/banking-applications/${bank.body.id}/approve`).set(auth(sec))).status).toBe(409);
     expect((await t.http().post(`/api/v1/banking-applications/${extra.body.id}/reject`).set(auth(sec)).send({})).status).toBe(400);
     const rejected = await t.http().post(`/api/v1/banking-applications/${extra.body.id}/reject`).set(auth(sec)).send({ reason: '不要' }).expect(200);
     expect(rejected.body).toMatchObject({ status: 'rejected', rejectionReason: '不要' });
-    expect((await t.http().get(`/api/v1/target-holders/${holder.id}/compliance`).set(auth(holder.a.token!))).body.banked).toBe('100');
+    expect((await t.http().get(`/api/v1/target-holders/${holder.id}/compliance`).set(auth(holder.a.token!))).body.items[0].banked).toBe('100');
     expect((await t.http().get('/api/v1/banking-applications').set(auth(other.a.token!))).body.items).toEqual([]);
 
     // the secretariat's overview of the phase, and its workbook
@@ -175,10 +185,12 @@ describe('emissions management over HTTP', () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load((xlsx.body as Buffer).buffer as ArrayBuffer);
     expect(wb.worksheets[0].getRow(3).getCell(1).value).toBe(holderNumber);
-    expect(wb.worksheets[0].getRow(3).getCell(14).value).toBe('達成 / met');
+    expect(wb.worksheets[0].getRow(3).getCell(10).value).toBe(1166); // numbers as numbers
+    expect(wb.worksheets[0].getRow(3).getCell(18).value).toBe('達成 / met');
+    clock.mockRestore();
 
     // adjustment year: no verification
-    await upload(holder.b.token!, reports.adjustment_year, await form('adjustment_year', [{ kind: GAS, quantity: 10 }], 2015)).expect(201);
+    await upload(holder.b.token!, reports.adjustment_year, await form('adjustment_year', [{ kind: GAS, quantity: 10 }], 2026)).expect(201);
     expect((await act(holder.b.token!, reports.adjustment_year, 'request_verification')).status).toBe(403);
     expect((await act(holder.b.token!, reports.adjustment_year, 'submit')).body.status).toBe('submitted');
     expect((await act(sec, reports.adjustment_year, 'receive')).body.status).toBe('received');
@@ -207,7 +219,7 @@ describe('emissions management over HTTP', () => {
     expect(early.status).toBe(422);
     expect(early.body).toMatchObject({ code: 'BANKING_NOT_OPEN', details: { retirementDeadline: '2027-11-30' } });
     const home = await t.http().get(`/api/v1/target-holders/${other.id}/compliance?phaseId=${future.body.id}`).set(auth(other.a.token!)).expect(200);
-    expect(home.body).toMatchObject({ status: 'pending', obligation: null, jaaIssued: '0' });
+    expect(home.body.items).toEqual([expect.objectContaining({ status: 'pending', obligation: null, jaaIssued: '0', stage: 'open' })]);
   });
 
   it('decides every action by every role from every state as the transition table says (over HTTP)', async () => {

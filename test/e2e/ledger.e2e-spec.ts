@@ -1,7 +1,10 @@
 import ExcelJS from 'exceljs';
 import { AuditService } from '../../src/modules/audit/audit.service';
 import { BOOTSTRAP_LOGIN, createTestApp, type TestApp, binary } from '../support/app';
-import { activatedHolder, activatedParticipant, auth, secretariatToken, type Holder } from '../factories/identity';
+import Decimal from 'decimal.js';
+import { DataSource } from 'typeorm';
+import { ComplianceService } from '../../src/modules/compliance/compliance.service';
+import { activatedHolder, activatedParticipant, auth, createPhase, phaseWithApprovals, secretariatToken, type Holder } from '../factories/identity';
 
 describe('allowances over HTTP', () => {
   let t: TestApp;
@@ -26,21 +29,31 @@ describe('allowances over HTTP', () => {
     return (key ? req.set('Idempotency-Key', key) : req).send(body);
   };
 
-  it('issues after the secretariat records the terms, and shows balance, reserve and availability to login A', async () => {
-    const early = await t.http().post('/api/v1/issuances').set(auth(sec)).send({ targetHolderId: holder.id, phase: '第2期' });
-    expect(early.status).toBe(422);
-    expect(early.body).toMatchObject({ code: 'NO_COMPLIANCE_TERMS', details: { check: 'L-5001' } });
+  let phaseId: string;
+  let vintage: string;
+  it('issues the amount base-year approval fixed, once, as one serial block, and shows balance, reserve and availability to login A', async () => {
+    const elsewhere = await createPhase(t, sec, { retirementDeadline: '2015-12-01' });
+    const notIn = await t.http().post('/api/v1/issuances').set(auth(sec)).send({ targetHolderId: holder.id, phaseId: elsewhere.id });
+    expect(notIn.status).toBe(422);
+    expect(notIn.body).toMatchObject({ code: 'NO_COMPLIANCE_TERMS', details: { check: 'L-5001' } });
+    // the free route that let any figures be issued is gone: issuance only from confirmed figures
+    expect((await t.http().put(`/api/v1/target-holders/${holder.id}/compliance-terms`).set(auth(sec)).send({ phase: '第2期', baseYearEmissions: '2000.4', reductionTarget: '800' })).status).toBe(404);
 
-    const terms = await t.http().put(`/api/v1/target-holders/${holder.id}/compliance-terms`).set(auth(sec)).send({ phase: '第2期', baseYearEmissions: '2000.4', reductionTarget: '800' });
-    expect(terms.status).toBe(200);
-    expect(terms.body).toMatchObject({ accountNumber: holder.accountNumber, issuable: '1200' });
-    const numberNotString = await t.http().put(`/api/v1/target-holders/${holder.id}/compliance-terms`).set(auth(sec)).send({ phase: '第2期', baseYearEmissions: 2000, reductionTarget: '800' });
-    expect(numberNotString.status).toBe(400);
+    const phase = await phaseWithApprovals(t, sec, holder.id, { reductionTarget: '800' }, { adoptedFiscalYear: 2024, baseFiscalYear: 2024, targetFiscalYear: 2025, adjustmentFiscalYear: 2026, retirementDeadline: '2026-12-31' });
+    [phaseId, vintage] = [phase.id, phase.code];
+    const early = await t.http().post('/api/v1/issuances').set(auth(sec)).send({ targetHolderId: holder.id, phaseId });
+    expect(early.body).toMatchObject({ code: 'NO_COMPLIANCE_TERMS', details: { check: 'L-5001' } }); // joined, base year not approved
+    await t.app.get(DataSource).transaction((m) =>
+      t.app.get(ComplianceService).reportApproved(m, { targetHolderId: holder.id, phaseId, kind: 'base_year', emissions: new Decimal('2000.4') }),
+    );
+    expect((await t.http().post('/api/v1/issuances').set(auth(sec)).send({ targetHolderId: holder.id, phaseId: 123 })).status).toBe(400);
+    expect((await t.http().post('/api/v1/issuances').set(auth(sec)).send({ targetHolderId: holder.id, phaseId: '00000000-0000-4000-8000-000000000000' })).status).toBe(404);
 
-    const issued = await t.http().post('/api/v1/issuances').set(auth(sec)).send({ targetHolderId: holder.id, phase: '第2期' });
+    const issued = await t.http().post('/api/v1/issuances').set(auth(sec)).send({ targetHolderId: holder.id, phaseId });
     expect(issued.status).toBe(201);
-    expect(issued.body).toMatchObject({ type: 'issuance', status: 'completed', fromAccount: 'AST-1', toAccount: holder.accountNumber, quantity: '1200' });
-    const twice = await t.http().post('/api/v1/issuances').set(auth(sec)).send({ targetHolderId: holder.id, phase: '第2期' });
+    expect(issued.body).toMatchObject({ type: 'issuance', status: 'completed', fromAccount: 'AST-1', toAccount: holder.accountNumber, quantity: '1200', phase: vintage });
+    expect(issued.body.serials).toEqual([{ vintage, from: '1', to: '1200', banked: false, label: `JAA-${vintage}-000000001–000001200` }]);
+    const twice = await t.http().post('/api/v1/issuances').set(auth(sec)).send({ targetHolderId: holder.id, phaseId });
     expect(twice.status).toBe(409);
     expect(twice.body.code).toBe('ALREADY_ISSUED');
 
@@ -53,6 +66,7 @@ describe('allowances over HTTP', () => {
       balance: '1200',
       commitmentReserve: '400',
       available: '800',
+      holdings: [{ vintage, quantity: '1200', banked: '0', commitmentReserve: '400', reserveEndsAt: '2026-12-31T14:59:59.999Z' }],
     });
   });
 
@@ -76,7 +90,8 @@ describe('allowances over HTTP', () => {
 
     const retired = await transfer(holder.a.token!, { fromAccount: holder.accountNumber, toAccount: 'AST-2', quantity: '450' });
     expect(retired.status).toBe(201);
-    expect(retired.body.type).toBe('retirement');
+    expect(retired.body).toMatchObject({ type: 'retirement', phase: vintage }); // the phase by default: the only one open
+    expect(retired.body.serials).toEqual([expect.objectContaining({ vintage, from: '301', to: '750' })]);
     const view = await t.http().get(`/api/v1/accounts/${holder.accountNumber}`).set(auth(holder.a.token!)).expect(200);
     expect(view.body).toMatchObject({ balance: '450', commitmentReserve: '0', available: '450' });
 
@@ -86,6 +101,12 @@ describe('allowances over HTTP', () => {
     expect(cancel.body.type).toBe('cancellation');
     const traderRetire = await transfer(trader.token, { fromAccount: trader.accountNumber, toAccount: 'AST-2', quantity: '1' });
     expect(traderRetire.body.code).toBe('RETIREMENT_ONLY_FROM_COMPLIANCE');
+    // a retirement names a phase the holder is in, and units that phase accepts
+    expect((await transfer(other.a.token!, { fromAccount: other.accountNumber, toAccount: 'AST-2', quantity: '1' })).body.code).toBe('NO_PHASE_TO_RETIRE_FOR');
+    expect((await transfer(holder.a.token!, { fromAccount: holder.accountNumber, toAccount: 'AST-2', quantity: '1', phaseId: '00000000-0000-4000-8000-000000000000' })).body.code).toBe('NOT_IN_PHASE');
+    expect((await transfer(holder.a.token!, { fromAccount: holder.accountNumber, toAccount: trader.accountNumber, quantity: '1', phaseId })).status).toBe(400); // only for retirements
+    expect((await transfer(holder.a.token!, { fromAccount: holder.accountNumber, toAccount: trader.accountNumber, quantity: '1', vintage: 'NOPE1' })).body.code).toBe('VINTAGE_NOT_FOUND');
+    expect((await transfer(holder.a.token!, { fromAccount: holder.accountNumber, toAccount: trader.accountNumber, quantity: '1', vintage: 'p2024' })).status).toBe(400);
   });
 
   it('gives bad input a clear 4xx and writes nothing', async () => {
@@ -123,7 +144,8 @@ describe('allowances over HTTP', () => {
   it('pages the history with running balances and exports a statement workbook', async () => {
     const first = await t.http().get(`/api/v1/accounts/${holder.accountNumber}/transactions?limit=2`).set(auth(holder.a.token!)).expect(200);
     expect(first.body.items).toHaveLength(2);
-    expect(first.body.items[0]).toMatchObject({ type: 'retirement', amount: '-450', balanceAfter: '450', counterpartyAccount: 'AST-2' });
+    expect(first.body.items[0]).toMatchObject({ type: 'retirement', amount: '-450', balanceAfter: '450', counterpartyAccount: 'AST-2', phase: vintage });
+    expect(first.body.items[0].serials).toEqual([expect.objectContaining({ label: `JAA-${vintage}-000000301–000000750` })]);
     const rest = await t.http().get(`/api/v1/accounts/${holder.accountNumber}/transactions?limit=2&cursor=${first.body.nextCursor}`).set(auth(holder.a.token!)).expect(200);
     expect(rest.body.items).toEqual([expect.objectContaining({ type: 'issuance', amount: '1200', balanceAfter: '1200', counterpartyAccount: 'AST-1' })]);
     expect(rest.body.nextCursor).toBeNull();
@@ -139,6 +161,7 @@ describe('allowances over HTTP', () => {
     const rows = ws.getSheetValues().filter(Boolean).map((r) => (r as unknown[]).slice(1));
     const body = rows.slice(rows.findIndex((r) => String(r[0]).startsWith('日時')) + 1);
     expect(body.map((r) => [r[4], r[5]])).toEqual([['1200', '1200'], ['-300', '900'], ['-450', '450']]);
+    expect(body.map((r) => r[7])).toEqual([`JAA-${vintage}-000000001–000001200`, `JAA-${vintage}-000000001–000000300`, `JAA-${vintage}-000000301–000000750`]);
   });
 
   it('shows the secretariat every account and books that sum to zero', async () => {
@@ -148,8 +171,10 @@ describe('allowances over HTTP', () => {
     expect(totals.body.systemAccounts.find((a: { accountNumber: string }) => a.accountNumber === 'AST-2').balance).toBe('450');
     const list = await t.http().get('/api/v1/accounts?limit=100').set(auth(sec)).expect(200);
     expect(list.body.items.map((a: { accountNumber: string }) => a.accountNumber)).toEqual(expect.arrayContaining(['AST-1', holder.accountNumber, trader.accountNumber]));
-    const correction = await t.http().post('/api/v1/corrections').set(auth(sec)).send({ accountNumber: trader.accountNumber, direction: 'credit', quantity: '2', reason: '移転誤りの訂正' });
+    expect((await t.http().post('/api/v1/corrections').set(auth(sec)).send({ accountNumber: trader.accountNumber, direction: 'credit', quantity: '2', reason: '移転誤りの訂正' })).body.code).toBe('VINTAGE_REQUIRED');
+    const correction = await t.http().post('/api/v1/corrections').set(auth(sec)).send({ accountNumber: trader.accountNumber, direction: 'credit', quantity: '2', reason: '移転誤りの訂正', vintage });
     expect(correction.status).toBe(201);
+    expect(correction.body.serials).toEqual([expect.objectContaining({ vintage, from: '1201', to: '1202' })]);
     expect((await t.http().post('/api/v1/corrections').set(auth(sec)).send({ accountNumber: trader.accountNumber, direction: 'credit', quantity: '2' })).status).toBe(400);
   });
 });
@@ -160,11 +185,13 @@ describe('allowances at the edges (own database: AST-1 is taken to its limit)', 
   let trader: Awaited<ReturnType<typeof activatedParticipant>>;
   let other: Awaited<ReturnType<typeof activatedParticipant>>;
 
+  let vintage: string;
   beforeAll(async () => {
     t = await createTestApp();
     sec = await secretariatToken(t);
     trader = await activatedParticipant(t, sec);
     other = await activatedParticipant(t, sec);
+    vintage = (await createPhase(t, sec)).code;
   });
   afterAll(async () => {
     await t?.close();
@@ -172,7 +199,7 @@ describe('allowances at the edges (own database: AST-1 is taken to its limit)', 
 
   const correct = (accountNumber: string, direction: 'credit' | 'debit', quantity: string, reason = '訂正', key?: string) => {
     const req = t.http().post('/api/v1/corrections').set(auth(sec));
-    return (key ? req.set('Idempotency-Key', key) : req).send({ accountNumber, direction, quantity, reason });
+    return (key ? req.set('Idempotency-Key', key) : req).send({ accountNumber, direction, quantity, reason, vintage });
   };
 
   it('a correction reason of whitespace only (full-width spaces, tabs, newlines) is REASON_REQUIRED; a reason is stored trimmed', async () => {
@@ -187,16 +214,19 @@ describe('allowances at the edges (own database: AST-1 is taken to its limit)', 
     expect(row.reason).toBe('発行数量の誤り');
   });
 
-  it('a posting beyond numeric(20,0) is 422 LEDGER_LIMIT_EXCEEDED, writes nothing, and postings beside it go through', async () => {
+  it('a posting beyond what a vintage can number (2^63 − 1 serials) is 422 LEDGER_LIMIT_EXCEEDED, writes nothing, and postings beside it go through', async () => {
     // the API takes at most 18 digits per posting; the way to the limit is taken directly in SQL
     const [{ id: secId }] = await t.db.dataSource.query(`SELECT id FROM logins WHERE login_id = $1`, [BOOTSTRAP_LOGIN]);
+    const [{ next }] = await t.db.dataSource.query(`SELECT next_serial::text AS next FROM ledger_vintages WHERE code = $1`, [vintage]);
+    const room = 9223372036854775807n - BigInt(next); // serials still free, the last one (next_serial must stay a bigint) excluded
     const [{ r }] = await t.db.dataSource.query(
-      `SELECT ledger_post('correction', 'AST-1', $1, 99999999999999999990, $2, NULL, NULL, true, NULL, NULL, NULL, 'to the limit') AS r`,
-      [other.accountNumber, secId],
+      `SELECT ledger_post('correction', 'AST-1', $1, $2::numeric, $3, NULL, NULL, true, NULL, NULL, NULL, 'to the limit', $4) AS r`,
+      [other.accountNumber, (room - 5n).toString(), secId, vintage],
     );
     expect(r.ok).toBe(true);
     const [{ n: before }] = await t.db.dataSource.query(`SELECT count(*)::int AS n FROM ledger_transactions`);
-    // AST-1 now stands at −(10^20 − 5); an overflowing credit arrives among ordinary transfers
+    const [{ b: ast1 }] = await t.db.dataSource.query(`SELECT balance::text AS b FROM accounts WHERE account_number = 'AST-1'`);
+    // an overflowing credit arrives among ordinary transfers
     const results = await Promise.all([
       correct(trader.accountNumber, 'credit', '999999999999999999', '上限超過', 'limit-1'),
       ...Array.from({ length: 4 }, () =>
@@ -211,11 +241,11 @@ describe('allowances at the edges (own database: AST-1 is taken to its limit)', 
     expect(after).toBe(before + 4);
     const totals = await t.http().get('/api/v1/ledger/totals').set(auth(sec)).expect(200);
     expect(totals.body.totalBalance).toBe('0');
-    expect(totals.body.systemAccounts.find((a: { accountNumber: string }) => a.accountNumber === 'AST-1').balance).toBe('-99999999999999999995');
-    // what still fits is still posted, up to 10^20 − 1 exactly; the refused key was not used up
-    expect((await correct(trader.accountNumber, 'credit', '4', '上限超過', 'limit-1')).status).toBe(201);
+    expect(totals.body.systemAccounts.find((a: { accountNumber: string }) => a.accountNumber === 'AST-1').balance).toBe(ast1);
+    // what still fits is still posted, to the last number; the refused key was not used up
+    expect((await correct(trader.accountNumber, 'credit', '5', '上限超過', 'limit-1')).status).toBe(201);
     expect((await correct(trader.accountNumber, 'credit', '1')).body.code).toBe('LEDGER_LIMIT_EXCEEDED');
-    await expect(t.db.dataSource.query(`SELECT balance::text AS b FROM accounts WHERE account_number = 'AST-1'`)).resolves.toEqual([{ b: '-99999999999999999999' }]);
+    await expect(t.db.dataSource.query(`SELECT next_serial::text AS n FROM ledger_vintages WHERE code = $1`, [vintage])).resolves.toEqual([{ n: '9223372036854775807' }]);
   });
 
   it('a transfer body nested 5,000 deep (10 KB) is 400 JSON_TOO_DEEP and moves nothing', async () => {

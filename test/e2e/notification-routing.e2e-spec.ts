@@ -2,6 +2,7 @@ import { EMISSION_FACTORS } from '../../src/modules/emissions/excel/factors';
 import { buildTemplate } from '../../src/modules/emissions/excel/template';
 import { NotificationDispatcher } from '../../src/modules/notifications/dispatcher';
 import { TEMPLATES } from '../../src/modules/notifications/templates';
+import { Clock } from '../../src/core/clock/clock';
 import { hostile } from '../fixtures/zip';
 import { createTestApp, type TestApp } from '../support/app';
 import { startSmtp } from '../support/smtp';
@@ -45,12 +46,12 @@ describe('notification routing: every event to the right mailboxes, and no other
     await http().post(`/api/v1/contact-change-applications/${cc2.body.id}/reject`).set(auth(sec)).send({ reason: '不要' }).expect(200);
 
     // the year of reports
-    const phase = await http().post('/api/v1/phases').set(auth(sec)).send({ name: 'ルーティング期', adoptedFiscalYear: 2013, baseFiscalYear: 2013, targetFiscalYear: 2014, adjustmentFiscalYear: 2015 }).expect(201);
+    const phase = await http().post('/api/v1/phases').set(auth(sec)).send({ name: 'ルーティング期', code: 'ROUTE', adoptedFiscalYear: 2024, baseFiscalYear: 2024, targetFiscalYear: 2025, adjustmentFiscalYear: 2026, retirementDeadline: '2026-12-20', bankingWindowDays: 10 }).expect(201);
     const joined = await http().post(`/api/v1/phases/${phase.body.id}/participants`).set(auth(sec)).send({ targetHolderId: h.id, reductionTarget: '100' }).expect(201);
-    const [base, , adj] = joined.body.reports.map((r: { id: string }) => r.id);
-    const form = (kind: 'base_year' | 'adjustment_year', fy: number) => buildTemplate({ holderNumber: number, fiscalYear: fy, kind }, [{ kind: EMISSION_FACTORS[1].label, quantity: 1000 }]);
+    const [base, target, adj] = joined.body.reports.map((r: { id: string }) => r.id);
+    const form = (kind: 'base_year' | 'target_year' | 'adjustment_year', fy: number, quantity = 1000) => buildTemplate({ holderNumber: number, fiscalYear: fy, kind }, [{ kind: EMISSION_FACTORS[1].label, quantity }]);
     const act = (token: string, id: string, action: string, comment?: string) => http().post(`/api/v1/reports/${id}/transitions`).set(auth(token)).send({ action, comment }).expect(200);
-    await http().post(`/api/v1/reports/${base}/files`).set(auth(h.b.token!)).attach('file', await form('base_year', 2013), 'r.xlsx').expect(201);
+    await http().post(`/api/v1/reports/${base}/files`).set(auth(h.b.token!)).attach('file', await form('base_year', 2024), 'r.xlsx').expect(201);
     await act(h.b.token!, base, 'request_verification');
     await act(h.a.token!, base, 'request_send_back');
     await act(h.b.token!, base, 'request_verification');
@@ -60,21 +61,33 @@ describe('notification routing: every event to the right mailboxes, and no other
     await http().post(`/api/v1/reports/${base}/verification-report`).set(auth(v.token)).attach('file', hostile.renamedPdf(), 'v.pdf').expect(201);
     await act(v.token, base, 'request_approval');
     await act(sec, base, 'approve');
-    await http().post(`/api/v1/reports/${adj}/files`).set(auth(h.a.token!)).attach('file', await form('adjustment_year', 2015), 'r.xlsx').expect(201);
+    await http().post(`/api/v1/reports/${target}/files`).set(auth(h.b.token!)).attach('file', await form('target_year', 2025, 100), 'r.xlsx').expect(201);
+    await act(h.b.token!, target, 'request_verification');
+    await http().post(`/api/v1/reports/${target}/verification-report`).set(auth(v.token)).attach('file', hostile.renamedPdf(), 'v.pdf').expect(201);
+    await act(v.token, target, 'request_approval');
+    await act(sec, target, 'approve'); // obligation ceil(205) = 205
+    await http().post(`/api/v1/reports/${adj}/files`).set(auth(h.a.token!)).attach('file', await form('adjustment_year', 2026), 'r.xlsx').expect(201);
     await act(h.a.token!, adj, 'submit');
     await act(sec, adj, 'receive');
 
-    // allowances: issuance, transfers both ways, retirement, cancellation, offset, correction, banking
-    await http().post('/api/v1/issuances').set(auth(sec)).send({ targetHolderId: h.id, phase: 'ルーティング期' }).expect(201); // floor(2050 − 100) = 1950
+    // allowances: issuance, transfers both ways, retirement, cancellation, offset, correction; then
+    // the deadline extended, banking in the window, and the phase closed (expiry)
+    await http().post('/api/v1/issuances').set(auth(sec)).send({ targetHolderId: h.id, phaseId: phase.body.id }).expect(201); // floor(2050 − 100) = 1950
     await http().post('/api/v1/transfers').set(auth(h.a.token!)).send({ fromAccount: h.accountNumber, toAccount: tp.accountNumber, quantity: '50' }).expect(201);
-    await http().post('/api/v1/transfers').set(auth(h.a.token!)).send({ fromAccount: h.accountNumber, toAccount: 'AST-2', quantity: '10' }).expect(201);
+    await http().post('/api/v1/transfers').set(auth(h.a.token!)).send({ fromAccount: h.accountNumber, toAccount: 'AST-2', quantity: '205' }).expect(201);
     await http().post('/api/v1/transfers').set(auth(tp.token)).send({ fromAccount: tp.accountNumber, toAccount: 'AST-101', quantity: '5' }).expect(201);
     await http().post('/api/v1/transfers').set(auth(tp.token)).send({ fromAccount: tp.accountNumber, toAccount: 'AST-201', quantity: '5' }).expect(201);
     await http().post('/api/v1/corrections').set(auth(sec)).send({ accountNumber: tp.accountNumber, direction: 'debit', quantity: '1', reason: '訂正' }).expect(201);
+    await http().put(`/api/v1/phases/${phase.body.id}/retirement-deadline`).set(auth(sec)).send({ retirementDeadline: '2026-12-25', reason: '延長' }).expect(200);
+    const clock = jest.spyOn(t.app.get(Clock), 'now').mockReturnValue(new Date('2026-12-26T12:00:00+09:00'));
     const bank1 = await http().post('/api/v1/banking-applications').set(auth(h.a.token!)).send({ phaseId: phase.body.id, quantity: '10' }).expect(201);
     await http().post(`/api/v1/banking-applications/${bank1.body.id}/approve`).set(auth(sec)).expect(200);
     const bank2 = await http().post('/api/v1/banking-applications').set(auth(h.a.token!)).send({ phaseId: phase.body.id, quantity: '10' }).expect(201);
     await http().post(`/api/v1/banking-applications/${bank2.body.id}/reject`).set(auth(sec)).send({ reason: '不要' }).expect(200);
+    clock.mockReturnValue(new Date('2027-01-10T12:00:00+09:00'));
+    const closed = await http().post(`/api/v1/phases/${phase.body.id}/close`).set(auth(sec));
+    expect(closed.status).toBe(200);
+    clock.mockRestore();
     await http().post(`/api/v1/logins/${h.a.loginId}/password-reset`).set(auth(sec)).expect(200);
 
     const dispatcher = t.app.get(NotificationDispatcher);
@@ -100,8 +113,9 @@ describe('notification routing: every event to the right mailboxes, and no other
     expect(to('report.request_send_back')).toEqual([set(a, b, verifier)]);
     expect(to('report.send_back')).toEqual([set(a, b, verifier)]);
     expect(to('report.review_document')).toEqual([set(a, b, verifier)]);
-    expect(to('report.request_approval')).toEqual([set(a, b, SECRETARIAT)]);
-    expect(to('report.approve')).toEqual([set(a, b)]);
+    expect(to('report.request_approval', (r) => r.subject_id === base)).toEqual([set(a, b, SECRETARIAT)]);
+    expect(to('report.approve', (r) => r.subject_id === base)).toEqual([set(a, b)]);
+    expect(to('report.approve', (r) => r.subject_id === target)).toEqual([set(a, b)]);
     expect(to('report.submit')).toEqual([set(a, b)]);
     expect(to('report.receive')).toEqual([set(a, b)]);
     // allowances: A (never B) and the participants on either side
@@ -114,10 +128,13 @@ describe('notification routing: every event to the right mailboxes, and no other
     expect(to('correction')).toEqual([[trader]]);
     expect(to('banking.approved')).toEqual([[a]]);
     expect(to('banking.rejected')).toEqual([[a]]);
+    expect(to('phase.deadline_extended')).toEqual([[a]]);
+    expect(to('phase.closed')).toEqual([[a]]);
+    expect(to('jaa.expired').sort()).toEqual([[a], [trader]].sort());
     expect(to('login.password_changed', (r) => r.subject_id !== null).length).toBeGreaterThan(0);
     expect(to('login.password_reset')).toEqual([[a]]);
     // B never receives allowance or password mail
-    const allowance = ['jaa.issued', 'transfer.out', 'transfer.in', 'retirement', 'cancellation', 'offset', 'correction', 'banking.approved', 'banking.rejected', 'login.password_reset', 'login.password_changed', 'registration.approved'];
+    const allowance = ['jaa.issued', 'jaa.expired', 'phase.closed', 'phase.deadline_extended', 'transfer.out', 'transfer.in', 'retirement', 'cancellation', 'offset', 'correction', 'banking.approved', 'banking.rejected', 'login.password_reset', 'login.password_changed', 'registration.approved'];
     expect(rows.filter((r) => allowance.includes(r.event) && received.get(r.message_id)?.includes(b))).toEqual([]);
     // every event raised has a template, and every ASSET template was raised in this test
     // (the PRTR module's events go to the filer's contact: prtr.e2e-spec.ts checks those)

@@ -4,7 +4,7 @@ import { createTestApp, type TestApp } from '../support/app';
 import { startSmtp } from '../support/smtp';
 import { EMISSION_FACTORS } from '../../src/modules/emissions/excel/factors';
 import { buildTemplate } from '../../src/modules/emissions/excel/template';
-import { activatedHolder, activatedParticipant, activatedVerifier, auth, registrationBody, secretariatToken, type Holder } from '../factories/identity';
+import { activatedHolder, activatedParticipant, activatedVerifier, auth, creditByCorrection, registrationBody, secretariatToken, type Holder } from '../factories/identity';
 
 describe('notifications through real SMTP', () => {
   let smtp: Awaited<ReturnType<typeof startSmtp>>;
@@ -39,7 +39,7 @@ describe('notifications through real SMTP', () => {
 
   it('sends allowance mail to email A and both sides of a transfer, never to email B', async () => {
     const trader = await activatedParticipant(t, sec);
-    await t.http().post('/api/v1/corrections').set(auth(sec)).send({ accountNumber: trader.accountNumber, direction: 'credit', quantity: '50', reason: 'テスト' }).expect(201);
+    await creditByCorrection(t, sec, trader.accountNumber, '50');
     await drain();
     smtp.received.length = 0;
     await t.http().post('/api/v1/transfers').set(auth(trader.token)).send({ fromAccount: trader.accountNumber, toAccount: holder.accountNumber, quantity: '7' }).expect(201);

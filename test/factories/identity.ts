@@ -1,3 +1,6 @@
+import Decimal from 'decimal.js';
+import { DataSource } from 'typeorm';
+import { ComplianceService } from '../../src/modules/compliance/compliance.service';
 import { randomBytes } from 'node:crypto';
 import { BOOTSTRAP_LOGIN, BOOTSTRAP_PASSWORD, loginAs, type TestApp } from '../support/app';
 
@@ -108,4 +111,41 @@ export async function activatedParticipant(t: TestApp, sec: string, overrides: R
   const first = await loginAs(t, login.loginId, login.initialPassword);
   await t.http().put(`/api/v1/logins/${login.loginId}/password`).set(auth(first)).send({ currentPassword: login.initialPassword, newPassword: NEW_PASSWORD }).expect(204);
   return { id: res.body.tradingParticipantId as string, accountNumber: res.body.accountNumber as string, loginId: login.loginId as string, token: await loginAs(t, login.loginId, NEW_PASSWORD) };
+}
+
+let phaseSeq = 0;
+/** Defines a phase over HTTP (unique name and vintage code); returns its id and code. */
+export async function createPhase(t: TestApp, sec: string, overrides: Record<string, unknown> = {}): Promise<{ id: string; code: string; retirementDeadline: string }> {
+  const n = ++phaseSeq;
+  const body = { name: `テスト期${process.pid}-${n}`, code: `T${process.pid % 100000}X${n}`, adoptedFiscalYear: 2013, baseFiscalYear: 2013, targetFiscalYear: 2014, adjustmentFiscalYear: 2015, ...overrides };
+  const res = await t.http().post('/api/v1/phases').set(auth(sec)).send(body).expect(201);
+  return res.body;
+}
+
+/** Credits `quantity` new JAA of a vintage to an account by a correction (a vintage is created when none is given). */
+export async function creditByCorrection(t: TestApp, sec: string, accountNumber: string, quantity: string, vintage?: string) {
+  const code = vintage ?? (await createPhase(t, sec)).code;
+  await t.http().post('/api/v1/corrections').set(auth(sec)).send({ accountNumber, direction: 'credit', quantity, reason: 'テストのための付与', vintage: code }).expect(201);
+  return code;
+}
+
+/**
+ * A phase the holder joins, with its base-year (and optionally target-year) emissions confirmed as
+ * an approval announces them (the emissions e2e tests walk the reports themselves).
+ */
+export async function phaseWithApprovals(
+  t: TestApp,
+  sec: string,
+  holderId: string,
+  figures: { reductionTarget: string; baseYearEmissions?: string; targetYearEmissions?: string },
+  phase: Record<string, unknown> = {},
+) {
+  const created = await createPhase(t, sec, phase);
+  await t.http().post(`/api/v1/phases/${created.id}/participants`).set(auth(sec)).send({ targetHolderId: holderId, reductionTarget: figures.reductionTarget }).expect(201);
+  const compliance = t.app.get(ComplianceService);
+  for (const [kind, emissions] of [['base_year', figures.baseYearEmissions], ['target_year', figures.targetYearEmissions]] as const) {
+    if (emissions === undefined) continue;
+    await t.app.get(DataSource).transaction((m) => compliance.reportApproved(m, { targetHolderId: holderId, phaseId: created.id, kind, emissions: new Decimal(emissions) }));
+  }
+  return created;
 }

@@ -1,7 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { INestApplication, Type } from '@nestjs/common';
 import request from 'supertest';
-import { createApp } from '../../src/app';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { createApp, resolveRuntime } from '../../src/app';
 import { loadEnv } from '../../src/core/config/env';
 import type { RuntimeConfig } from '../../src/core/config/runtime-config';
 import { JsonLogger } from '../../src/core/logging/json-logger';
@@ -67,6 +71,42 @@ export async function createTestApp(
     async close() {
       await app.close();
       await db.drop();
+    },
+  };
+}
+
+/**
+ * The real application on the embedded database (PGlite in a fresh data folder, one pooled
+ * connection), in this process: the same workflows as on PostgreSQL, with the app's own data
+ * source as `db.dataSource` (single session: never use it inside an open transaction).
+ */
+export async function createEmbeddedTestApp(overrides: Record<string, string> = {}): Promise<TestApp> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'asset-embedded-test-'));
+  const env = loadEnv({
+    NODE_ENV: 'test',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'error',
+    BOOTSTRAP_SECRETARIAT_LOGIN_ID: BOOTSTRAP_LOGIN,
+    BOOTSTRAP_SECRETARIAT_PASSWORD: BOOTSTRAP_PASSWORD,
+    APPLICATION_RATE_LIMIT: '100000',
+    NOTIFY_DISPATCH: 'false',
+    ...overrides,
+  });
+  const { config, embedded } = await resolveRuntime(env);
+  const lines: string[] = [];
+  const app = await createApp(config, new JsonLogger('error', (line) => lines.push(line)));
+  await app.init();
+  const dataSource = app.get(DataSource);
+  return {
+    app,
+    db: { name: 'embedded', url: config.databaseUrl, dataSource, drop: async () => undefined },
+    config,
+    logs: lines,
+    http: () => request(app.getHttpServer()),
+    async close() {
+      await app.close();
+      await embedded?.close();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

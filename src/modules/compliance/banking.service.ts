@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import Decimal from 'decimal.js';
 import { DataSource } from 'typeorm';
 import type { Actor } from '../../core/auth/roles';
+import { Clock } from '../../core/clock/clock';
 import { DomainError } from '../../core/errors/domain-error';
 import { requestContext } from '../../core/logging/request-context';
 import { DirectoryService } from '../identity/directory.service';
@@ -24,12 +25,13 @@ import { bankingWindowEnd, deadlineEnd, deadlinePassed, standing } from './rules
 export class BankingService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
+    private readonly clock: Clock,
     private readonly directory: DirectoryService,
     private readonly ledger: LedgerService,
     private readonly notifications: NotificationsService,
   ) {}
 
-  async apply(actor: Actor, phaseId: string, quantity: string, now = new Date()) {
+  async apply(actor: Actor, phaseId: string, quantity: string, now = this.clock.now()) {
     const phase = await this.db.getRepository(Phase).findOne({ where: { id: phaseId } });
     if (!phase) throw new DomainError('PHASE_NOT_FOUND');
     if (phase.closedAt) throw new DomainError('PHASE_CLOSED', { phase: phase.code });

@@ -4,6 +4,7 @@ import Decimal from 'decimal.js';
 import { DataSource, In, type EntityManager } from 'typeorm';
 import type { Actor } from '../../core/auth/roles';
 import { sqlState, violatedConstraint } from '../../core/errors/database-errors';
+import { Clock } from '../../core/clock/clock';
 import { DomainError } from '../../core/errors/domain-error';
 import { requestContext } from '../../core/logging/request-context';
 import { EmissionsService } from '../emissions/emissions.service';
@@ -30,6 +31,7 @@ import { bankingWindowEnd, deadlineEnd, deadlinePassed, standing, type Standing 
 export class ComplianceService implements RetirementPhases, ReportApprovals {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
+    private readonly clock: Clock,
     private readonly directory: DirectoryService,
     private readonly ledger: LedgerService,
     private readonly emissions: EmissionsService,
@@ -83,7 +85,7 @@ export class ComplianceService implements RetirementPhases, ReportApprovals {
     return phases.map((p) => this.phaseView(p));
   }
 
-  phaseView(p: Phase, now = new Date()) {
+  phaseView(p: Phase, now = this.clock.now()) {
     return {
       id: p.id,
       name: p.name,
@@ -135,7 +137,7 @@ export class ComplianceService implements RetirementPhases, ReportApprovals {
   }
 
   /** The secretariat moves a deadline that has not passed to a later day, with a reason (audited, notified). */
-  async extendDeadline(phaseId: string, dto: ExtendDeadlineDto, now = new Date()) {
+  async extendDeadline(phaseId: string, dto: ExtendDeadlineDto, now = this.clock.now()) {
     const reason = dto.reason.trim();
     if (!reason) throw new DomainError('REASON_REQUIRED');
     return this.db.transaction(async (m) => {
@@ -170,7 +172,7 @@ export class ComplianceService implements RetirementPhases, ReportApprovals {
    * Phase close, after the banking window: standings become final and every unbanked unit of the
    * phase's vintage, in any account, expires to the cancellation account; each holder is told.
    */
-  async closePhase(actor: Actor, phaseId: string, now = new Date()) {
+  async closePhase(actor: Actor, phaseId: string, now = this.clock.now()) {
     return this.db.transaction(async (m) => {
       const phase = await this.phase(phaseId, m, true);
       if (phase.closedAt) throw new DomainError('PHASE_CLOSED', { phase: phase.code });
@@ -227,7 +229,7 @@ export class ComplianceService implements RetirementPhases, ReportApprovals {
   // ---- compliance per phase (home figures) ------------------------------------------------
 
   /** Home figures for every phase of the holder, current first (open phases by deadline, then closed ones). */
-  async compliance(actor: Actor, holderId: string, phaseId?: string, now = new Date()) {
+  async compliance(actor: Actor, holderId: string, phaseId?: string, now = this.clock.now()) {
     await this.directory.visibleHolder(actor, holderId);
     const participants = await this.db.getRepository(PhaseParticipant).find({
       where: { targetHolderId: holderId, ...(phaseId ? { phaseId } : {}) },
@@ -278,7 +280,7 @@ export class ComplianceService implements RetirementPhases, ReportApprovals {
 
   // ---- RetirementPhases (for the ledger) ---------------------------------------------------
 
-  async retirementPhase(targetHolderId: string, phaseId: string | null, now = new Date()): Promise<string> {
+  async retirementPhase(targetHolderId: string, phaseId: string | null, now = this.clock.now()): Promise<string> {
     if (phaseId) {
       const p = await this.db.getRepository(PhaseParticipant).findOne({ where: { targetHolderId, phaseId }, relations: { phase: true } });
       if (!p) throw new DomainError('NOT_IN_PHASE', { phaseId });

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import ExcelJS from 'exceljs';
 import { DataSource } from 'typeorm';
+import { Clock } from '../../core/clock/clock';
 import { DomainError } from '../../core/errors/domain-error';
 import { EmissionsService } from '../emissions/emissions.service';
 import { DirectoryService } from '../identity/directory.service';
@@ -36,12 +37,13 @@ const STATUS_LABELS: Record<string, string> = { met: '達成 / met', not_met: '�
 export class OverviewService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
+    private readonly clock: Clock,
     private readonly directory: DirectoryService,
     private readonly ledger: LedgerService,
     private readonly emissions: EmissionsService,
   ) {}
 
-  async overview(phaseId: string, filter: { status?: string; q?: string } = {}, now = new Date()) {
+  async overview(phaseId: string, filter: { status?: string; q?: string } = {}, now = this.clock.now()) {
     const phase = await this.db.getRepository(Phase).findOneBy({ id: phaseId });
     if (!phase) throw new DomainError('PHASE_NOT_FOUND');
     const participants = await this.db.getRepository(PhaseParticipant).find({ where: { phaseId } });

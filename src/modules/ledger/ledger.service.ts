@@ -481,7 +481,9 @@ export class LedgerService {
    * caller's transaction), then the vintage is closed. Returns the expiries.
    */
   async expireVintage(m: EntityManager, actor: Actor, code: string): Promise<{ accountNumber: string; quantity: string; transactionId: string }[]> {
-    await m.query(`SELECT 1 FROM ledger_vintages WHERE code = $1 FOR UPDATE`, [code]);
+    // a phase closes after its deadline: a reserve still running (a clock ahead of the database's)
+    // ends now, before the units expire
+    await m.query(`UPDATE ledger_vintages SET reserve_ends_at = least(reserve_ends_at, now() - interval '1 millisecond') WHERE code = $1`, [code]);
     const holders: { account_number: string }[] = await m.query(
       `SELECT DISTINCT a.account_number FROM unit_blocks b JOIN accounts a ON a.id = b.account_id JOIN ledger_vintages v ON v.id = b.vintage_id
         WHERE v.code = $1 AND NOT b.banked AND a.type IN ('compliance', 'holding') ORDER BY a.account_number`,
@@ -498,7 +500,7 @@ export class LedgerService {
         out.push({ accountNumber: result.fromAccount, quantity: result.quantity, transactionId: result.transactionId });
       }
     }
-    await m.update(Vintage, { code }, { closedAt: () => 'now()' } as Record<string, unknown>);
+    await m.query(`UPDATE ledger_vintages SET closed_at = now() WHERE code = $1`, [code]);
     return out;
   }
 
