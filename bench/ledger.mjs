@@ -228,8 +228,10 @@ async function main() {
         WHERE p.participant_number <= 'B' || lpad($1::text, 6, '0') ORDER BY p.participant_number`,
       [sources],
     )).rows;
+    // the sources' JAA: one vintage, a block of 10^9 serials each (a phase's issuance, in effect)
+    await db.query(`INSERT INTO ledger_vintages (code, rank, reserve_ends_at) VALUES ('BENCH', 1, now())`);
     for (const f of funded) {
-      const r = (await db.query(`SELECT ledger_post('correction', 'AST-1', $1, 1000000000, $2, NULL, NULL, true, NULL, NULL, NULL, 'bench funding') AS r`, [f.account_number, secId])).rows[0].r;
+      const r = (await db.query(`SELECT ledger_post('correction', 'AST-1', $1, 1000000000, $2, NULL, NULL, true, NULL, NULL, NULL, 'bench funding', 'BENCH') AS r`, [f.account_number, secId])).rows[0].r;
       if (!r.ok) throw new Error(JSON.stringify(r));
     }
     // A registry in use has a history: without one the planner, having analysed near-empty
@@ -238,7 +240,7 @@ async function main() {
     for (let done = 0; done < HISTORY; done += 500) {
       await db.query(
         `SELECT ledger_post_batch((SELECT jsonb_agg(jsonb_build_array('transfer', a.account_number, 'AST-' || (100001 + (g * 7919 + $2) % $3), '1',
-                  l.id, NULL, p.id, false, NULL, NULL, NULL, NULL))
+                  l.id, NULL, p.id, false, NULL, NULL, NULL, NULL, NULL))
              FROM generate_series(1, 500) g
              JOIN trading_participants p ON p.participant_number = 'B' || lpad((1 + g % $1)::text, 6, '0')
              JOIN logins l ON l.trading_participant_id = p.id

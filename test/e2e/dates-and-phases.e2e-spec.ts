@@ -54,7 +54,7 @@ describe('strict dates at the edge, and phase creation', () => {
       expect([defaulted.status, defaulted.body.retirementDeadline]).toEqual([201, '2015-11-30']);
     });
 
-    it('refuses a deadline before the adjustment fiscal year starts (DOMAIN.md §3), before the base year included', async () => {
+    it('refuses a deadline before the adjustment fiscal year starts (docs/domain.md §3), before the base year included', async () => {
       for (const retirementDeadline of ['2010-01-01', '2013-03-31', '2014-11-30', '2015-03-31']) {
         const res = await createPhase({ retirementDeadline });
         expectFieldRefused(res, 'retirementDeadline', /調整・自主削減年度の開始日（2015-04-01）以降.*on or after the start of the adjustment fiscal year/);

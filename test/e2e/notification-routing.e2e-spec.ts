@@ -23,7 +23,7 @@ describe('notification routing: every event to the right mailboxes, and no other
     await smtp?.close();
   });
 
-  it('routes each event as DOMAIN.md §6 says', async () => {
+  it('routes each event as docs/domain.md §7 says', async () => {
     const sec = await secretariatToken(t);
     const http = t.http;
     // a holder, its verifier, a trading participant

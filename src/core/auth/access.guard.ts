@@ -48,7 +48,7 @@ export class AccessGuard implements CanActivate {
     const ctx = requestContext.get();
     if (ctx) ctx.loginId = actor.loginId;
     if (actor.mustChangePassword && !rule.duringPasswordChange) {
-      // Login B cannot change its own password: its login A sets it (DOMAIN.md §6).
+      // Login B cannot change its own password: its login A sets it (docs/domain.md §2).
       throw new DomainError('PASSWORD_CHANGE_REQUIRED', actor.role === 'holder_b' ? { changedBy: 'holder_a' } : {});
     }
     if (!rule.roles.includes(actor.role)) throw new DomainError('FORBIDDEN');

@@ -88,7 +88,7 @@ export class EmissionsController {
   @Post('reports/:id/transitions')
   @HttpCode(200)
   @Permit('secretariat', 'holder_a', 'holder_b', 'verifier')
-  @ApiOperation({ summary: 'State-machine actions (DOMAIN.md §4): request_verification, send_back, approve, …' })
+  @ApiOperation({ summary: 'State-machine actions (docs/domain.md §4): request_verification, send_back, approve, …' })
   transition(@UuidParam('id', 'REPORT_NOT_FOUND') id: string, @Body() body: TransitionDto, @CurrentActor() actor: Actor) {
     return this.emissions.transition(actor, id, body.action as ReportAction, body.comment);
   }

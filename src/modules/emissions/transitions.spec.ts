@@ -19,7 +19,7 @@ describe('report transition table', () => {
     expect(allowed).toBe(TRANSITIONS.reduce((n, t) => n + t.kinds.length * t.roles.length, 0));
   });
 
-  it('follows DOMAIN.md §4', () => {
+  it('follows docs/domain.md §4', () => {
     expect(decide('base_year', 'registered', 'request_verification', 'holder_b')).toEqual({ ok: true, to: 'verification_requested' });
     expect(decide('target_year', 'approval_requested', 'send_back', 'secretariat')).toEqual({ ok: true, to: 'verification_requested' });
     expect(decide('base_year', 'verification_requested', 'send_back', 'verifier')).toEqual({ ok: true, to: 'registered' });

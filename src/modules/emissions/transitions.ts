@@ -16,7 +16,7 @@ const VERIFIED = ['base_year', 'target_year'] as const;
 const ADJUSTMENT = ['adjustment_year'] as const;
 const HOLDER = ['holder_a', 'holder_b'] as const;
 
-/** DOMAIN.md §4 as data: the service decides with it, and the tests enumerate it. */
+/** docs/domain.md §4 as data: the service decides with it, and the tests enumerate it. */
 export const TRANSITIONS: readonly Transition[] = [
   { kinds: VERIFIED, from: 'not_submitted', action: 'upload', roles: HOLDER, to: 'registered' },
   { kinds: VERIFIED, from: 'registered', action: 'upload', roles: HOLDER, to: 'registered' },

@@ -11,7 +11,7 @@ import { peerCertificateOf } from './pki/tls';
 const CA_VALIDITY_YEARS = 20;
 const CLIENT_VALIDITY_DAYS = 3 * 365;
 
-/** A download link stays valid this long (DOMAIN.md §7). */
+/** A download link stays valid this long (docs/domain.md §8). */
 export const DOWNLOAD_LINK_DAYS = 90;
 
 export interface IssuedCertificateNotice {

@@ -38,7 +38,7 @@ export class FacilityDto {
   type: 'factory' | 'business_site';
 }
 
-/** 登録申請書 (DOMAIN.md §2). */
+/** 登録申請書 (docs/domain.md §2). */
 export class RegistrationApplicationDto {
   @ApiProperty({ type: RepresentativeDto })
   @IsObject()
