@@ -4,7 +4,7 @@ import { LEDGER_BANK_UNITS_SQL, LEDGER_POST_BATCH_V3_SQL, LEDGER_POST_V3_SQL } f
 
 /**
  * JAA by vintage and serial number (docs/domain.md §5): vintages (one per phase), unit blocks
- * held by accounts, the serial ranges each transaction moved, and each compliance account's terms
+ * held by accounts, the serial ranges each transaction moved (ledger_transactions.serials), and each compliance account's terms
  * and figures per vintage (issued, retired, issuance, obligation) instead of one set of columns on
  * the account. ledger_post_batch() v3 / ledger_post() v3 move blocks; ledger_bank_units() marks
  * units banked. Phases get a vintage code, a banking window and a close; banking applications may
@@ -24,10 +24,10 @@ export class UnitVintages1795500000000 implements MigrationInterface {
     await q.query(`CREATE TABLE "ledger_vintages" ("id" integer GENERATED ALWAYS AS IDENTITY NOT NULL, "code" character varying(12) NOT NULL, "rank" integer NOT NULL, "next_serial" bigint NOT NULL DEFAULT '1', "reserve_ends_at" TIMESTAMP WITH TIME ZONE NOT NULL, "closed_at" TIMESTAMP WITH TIME ZONE, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "ck_ledger_vintages_next_serial" CHECK ("next_serial" >= 1), CONSTRAINT "ck_ledger_vintages_code" CHECK ("code" ~ '^[A-Z0-9]{1,12}$'), CONSTRAINT "pk_ledger_vintages" PRIMARY KEY ("id"))`);
     await q.query(`CREATE UNIQUE INDEX "uq_ledger_vintages_code" ON "ledger_vintages"  ("code") `);
     await q.query(`CREATE TABLE "ledger_account_vintages" ("account_id" uuid NOT NULL, "vintage_id" integer NOT NULL, "reduction_target" numeric(20,3) NOT NULL DEFAULT '0', "issuable" numeric(20,0), "obligation" numeric(20,0), "issued" numeric(20,0) NOT NULL DEFAULT '0', "retired" numeric(20,0) NOT NULL DEFAULT '0', CONSTRAINT "ck_ledger_account_vintages_obligation" CHECK ("obligation" IS NULL OR "obligation" >= 0), CONSTRAINT "ck_ledger_account_vintages_issuable" CHECK ("issuable" IS NULL OR "issuable" >= 0), CONSTRAINT "ck_ledger_account_vintages_figures" CHECK ("issued" >= 0 AND "retired" >= 0 AND "reduction_target" >= 0), CONSTRAINT "pk_ledger_account_vintages" PRIMARY KEY ("account_id", "vintage_id"))`);
-    await q.query(`CREATE TABLE "ledger_transaction_blocks" ("id" bigint GENERATED ALWAYS AS IDENTITY NOT NULL, "transaction_id" uuid NOT NULL, "vintage_id" integer NOT NULL, "serial_start" bigint NOT NULL, "serial_end" bigint NOT NULL, "banked" boolean NOT NULL, CONSTRAINT "ck_ledger_transaction_blocks_range" CHECK ("serial_start" >= 1 AND "serial_end" >= "serial_start"), CONSTRAINT "pk_ledger_transaction_blocks" PRIMARY KEY ("id"))`);
-    await q.query(`CREATE INDEX "ix_ledger_transaction_blocks_transaction" ON "ledger_transaction_blocks"  ("transaction_id") `);
     await q.query(`CREATE TABLE "unit_blocks" ("id" bigint GENERATED ALWAYS AS IDENTITY NOT NULL, "account_id" uuid NOT NULL, "vintage_id" integer NOT NULL, "serial_start" bigint NOT NULL, "serial_end" bigint NOT NULL, "banked" boolean NOT NULL DEFAULT false, CONSTRAINT "ck_unit_blocks_range" CHECK ("serial_start" >= 1 AND "serial_end" >= "serial_start"), CONSTRAINT "pk_unit_blocks" PRIMARY KEY ("id"))`);
-    await q.query(`CREATE INDEX "ix_unit_blocks_account" ON "unit_blocks"  ("account_id", "vintage_id", "serial_start") `);
+    await q.query(`CREATE INDEX "ix_unit_blocks_account" ON "unit_blocks"  ("account_id") `);
+    // postings shorten blocks in place: leave room on each page for those updates to stay HOT
+    await q.query(`ALTER TABLE "unit_blocks" SET (fillfactor = 70)`);
     await q.query(`ALTER TABLE "phases" ADD "code" character varying(12)`);
     await q.query(`ALTER TABLE "phases" ADD "banking_window_days" integer NOT NULL DEFAULT '30'`);
     await q.query(`ALTER TABLE "phases" ADD "closed_at" TIMESTAMP WITH TIME ZONE`);
@@ -49,12 +49,10 @@ export class UnitVintages1795500000000 implements MigrationInterface {
     await q.query(`ALTER TABLE "banking_applications" ADD CONSTRAINT "fk_banking_applications_trading_participant" FOREIGN KEY ("trading_participant_id") REFERENCES "trading_participants"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`);
     await q.query(`ALTER TABLE "ledger_account_vintages" ADD CONSTRAINT "fk_ledger_account_vintages_account" FOREIGN KEY ("account_id") REFERENCES "accounts"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`);
     await q.query(`ALTER TABLE "ledger_account_vintages" ADD CONSTRAINT "fk_ledger_account_vintages_vintage" FOREIGN KEY ("vintage_id") REFERENCES "ledger_vintages"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`);
-    await q.query(`ALTER TABLE "ledger_transaction_blocks" ADD CONSTRAINT "fk_ledger_transaction_blocks_transaction" FOREIGN KEY ("transaction_id") REFERENCES "ledger_transactions"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`);
-    await q.query(`ALTER TABLE "ledger_transaction_blocks" ADD CONSTRAINT "fk_ledger_transaction_blocks_vintage" FOREIGN KEY ("vintage_id") REFERENCES "ledger_vintages"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`);
     await q.query(`ALTER TABLE "unit_blocks" ADD CONSTRAINT "fk_unit_blocks_account" FOREIGN KEY ("account_id") REFERENCES "accounts"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`);
-    await q.query(`ALTER TABLE "unit_blocks" ADD CONSTRAINT "fk_unit_blocks_vintage" FOREIGN KEY ("vintage_id") REFERENCES "ledger_vintages"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`);
     await q.query(`ALTER TABLE "ledger_transactions" DROP CONSTRAINT "ck_ledger_transactions_type"`);
     await q.query(`ALTER TABLE "ledger_transactions" ADD CONSTRAINT "ck_ledger_transactions_type" CHECK ("type" IN ('issuance','transfer','retirement','cancellation','offset','correction','expiry'))`);
+    await q.query(`ALTER TABLE "ledger_transactions" ADD "serials" jsonb`);
 
     // ---- existing data ----
     await q.query(`
@@ -131,9 +129,6 @@ export class UnitVintages1795500000000 implements MigrationInterface {
         RETURN NULL;
       END $$`);
     await q.query(`CREATE TRIGGER unit_blocks_posting_only BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON unit_blocks FOR EACH STATEMENT EXECUTE FUNCTION ledger_guard_posting_only()`);
-    // The serial ranges moved: append-only.
-    await q.query(`CREATE TRIGGER ledger_transaction_blocks_append_only BEFORE UPDATE OR DELETE ON ledger_transaction_blocks FOR EACH ROW EXECUTE FUNCTION forbid_modification()`);
-    await q.query(`CREATE TRIGGER ledger_transaction_blocks_no_truncate BEFORE TRUNCATE ON ledger_transaction_blocks FOR EACH STATEMENT EXECUTE FUNCTION forbid_modification()`);
     // Issued and retired per vintage, and the serials created, change only inside the ledger functions.
     await q.query(`
       CREATE FUNCTION ledger_guard_vintage_figures() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -168,17 +163,13 @@ export class UnitVintages1795500000000 implements MigrationInterface {
     await q.query(`DROP TRIGGER ledger_vintages_serials ON ledger_vintages`);
     await q.query(`DROP TRIGGER ledger_account_vintages_figures ON ledger_account_vintages`);
     await q.query(`DROP FUNCTION ledger_guard_vintage_figures()`);
-    await q.query(`DROP TRIGGER ledger_transaction_blocks_no_truncate ON ledger_transaction_blocks`);
-    await q.query(`DROP TRIGGER ledger_transaction_blocks_append_only ON ledger_transaction_blocks`);
     await q.query(`DROP TRIGGER unit_blocks_posting_only ON unit_blocks`);
     await q.query(`DROP FUNCTION ledger_guard_posting_only()`);
     await q.query(`ALTER TABLE "ledger_transactions" DROP CONSTRAINT "ck_ledger_transactions_type"`);
     await q.query(`ALTER TABLE "ledger_transactions" ADD CONSTRAINT "ck_ledger_transactions_type" CHECK ("type" IN ('issuance','transfer','retirement','cancellation','offset','correction'))`);
+    await q.query(`ALTER TABLE "ledger_transactions" DROP COLUMN "serials"`);
     await q.query(`ALTER TABLE "accounts" DROP CONSTRAINT "ck_accounts_whole_units"`);
-    await q.query(`ALTER TABLE "unit_blocks" DROP CONSTRAINT "fk_unit_blocks_vintage"`);
     await q.query(`ALTER TABLE "unit_blocks" DROP CONSTRAINT "fk_unit_blocks_account"`);
-    await q.query(`ALTER TABLE "ledger_transaction_blocks" DROP CONSTRAINT "fk_ledger_transaction_blocks_vintage"`);
-    await q.query(`ALTER TABLE "ledger_transaction_blocks" DROP CONSTRAINT "fk_ledger_transaction_blocks_transaction"`);
     await q.query(`ALTER TABLE "ledger_account_vintages" DROP CONSTRAINT "fk_ledger_account_vintages_vintage"`);
     await q.query(`ALTER TABLE "ledger_account_vintages" DROP CONSTRAINT "fk_ledger_account_vintages_account"`);
     await q.query(`ALTER TABLE "banking_applications" DROP CONSTRAINT "fk_banking_applications_trading_participant"`);
@@ -210,8 +201,6 @@ export class UnitVintages1795500000000 implements MigrationInterface {
     await q.query(`ALTER TABLE "phase_participants" ADD "banked" numeric(20,0) NOT NULL DEFAULT '0'`);
     await q.query(`DROP INDEX "public"."ix_unit_blocks_account"`);
     await q.query(`DROP TABLE "unit_blocks"`);
-    await q.query(`DROP INDEX "public"."ix_ledger_transaction_blocks_transaction"`);
-    await q.query(`DROP TABLE "ledger_transaction_blocks"`);
     await q.query(`DROP TABLE "ledger_account_vintages"`);
     await q.query(`DROP INDEX "public"."uq_ledger_vintages_code"`);
     await q.query(`DROP TABLE "ledger_vintages"`);

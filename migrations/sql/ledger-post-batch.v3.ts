@@ -26,7 +26,7 @@
  * retired), rounded up, until the vintage's reserve end); expiry takes every unbanked unit of its
  * vintage. Issuance and credit corrections create new serials (next_serial only grows); debit
  * corrections return units to the issuance account, whose balance is Σ its blocks − Σ serials
- * created. The result lists the ranges moved ('serials') and so does ledger_transaction_blocks.
+ * created. The result lists the ranges moved ('serials'), and so does the transaction row.
  *
  * Checks, in this order, each a refusal with its number: L-2001 quantity, L-4001 owner, L-1001
  * accounts exist, L-2002 same account, L-1002 open, L-1003 vintage exists, kind rules (L-4004,
@@ -40,9 +40,9 @@
  * As in v2, every account of the batch is locked first, in id order, and read in the same
  * statement; the batch's accounts, terms, vintages and the source accounts' blocks are held in
  * arrays; postings of one account see each other's effects in arrival order; the batch is written
- * with one statement per table. Before it returns, the function checks that every account it
- * touched holds blocks summing to its balance and every active commitment reserve is covered
- * (an error: nothing is written).
+ * with one statement per table. It refuses (an error: nothing is written) a batch whose source
+ * accounts' blocks do not make up their balances, before and after the postings, or that leaves
+ * an active commitment reserve uncovered; the issuance account is checked whenever touched.
  */
 export const LEDGER_POST_BATCH_V3_SQL = `
 CREATE OR REPLACE FUNCTION ledger_post_batch(p_requests jsonb) RETURNS jsonb LANGUAGE plpgsql AS $fn$
@@ -52,6 +52,7 @@ DECLARE
   a_id uuid[]; a_num text[]; a_type text[]; a_status text[]; a_name text[]; a_holder uuid[]; a_part uuid[];
   a_balance numeric[]; a_count bigint[]; a_hash text[]; a_email text[]; a_touched boolean[];
   a_bfirst int[]; a_blast int[]; a_head int[]; a_tail int[]; -- loaded blocks (a sorted range), blocks added in the batch (a list)
+  a_held numeric[]; -- Σ a source's loaded blocks
   -- vintages (all of them: one per phase)
   g_id int[]; g_code text[]; g_rank int[]; g_next bigint[]; g_end timestamptz[]; g_closed boolean[]; g_dirty boolean[];
   -- compliance accounts' terms per vintage
@@ -64,7 +65,7 @@ DECLARE
   t_initiator uuid[] := '{}'; t_key text[] := '{}'; t_phase text[] := '{}'; t_reason text[] := '{}';
   e_tx uuid[] := '{}'; e_account uuid[] := '{}'; e_seq bigint[] := '{}'; e_amount numeric[] := '{}';
   e_balance numeric[] := '{}'; e_prev text[] := '{}'; e_hash text[] := '{}';
-  x_tx uuid[] := '{}'; x_vin int[] := '{}'; x_start bigint[] := '{}'; x_end bigint[] := '{}'; x_banked boolean[] := '{}';
+  t_serials jsonb[] := '{}';
   n_event text[] := '{}'; n_email text[] := '{}'; n_payload jsonb[] := '{}'; n_tx uuid[] := '{}';
   v_results jsonb[] := '{}';
   r jsonb; rec record;
@@ -77,7 +78,7 @@ DECLARE
   v_sources text[]; v_has_compliance boolean;
   -- the allocation of one posting
   c_idx int[]; c_take bigint[]; r_vin int[]; r_free numeric[]; v_eligible numeric; v_left numeric;
-  v_take numeric; v_serials jsonb; v_bad text;
+  v_take numeric; v_serials jsonb; v_bad text; u_id bigint[]; u_start bigint[];
 BEGIN
   IF jsonb_typeof(p_requests) IS DISTINCT FROM 'array' THEN
     RAISE EXCEPTION 'ledger_post_batch expects a JSON array' USING ERRCODE = '22023';
@@ -87,9 +88,9 @@ BEGIN
   SELECT coalesce(array_agg(s.id), '{}'), array_agg(s.account_number), array_agg(s.type), array_agg(s.status), array_agg(s.name),
          array_agg(s.target_holder_id), array_agg(s.trading_participant_id), array_agg(s.balance), array_agg(s.entry_count),
          array_agg(s.last_hash), array_agg(coalesce(h.contact_email_a, p.contact_email)), array_agg(false),
-         array_agg(0), array_agg(-1), array_agg(0), array_agg(0)
+         array_agg(0), array_agg(-1), array_agg(0), array_agg(0), array_agg(0::numeric)
     INTO a_id, a_num, a_type, a_status, a_name, a_holder, a_part, a_balance, a_count, a_hash, a_email, a_touched,
-         a_bfirst, a_blast, a_head, a_tail
+         a_bfirst, a_blast, a_head, a_tail, a_held
     FROM (SELECT * FROM accounts
            WHERE account_number = ANY (ARRAY(
              SELECT CASE WHEN e->>0 = 'issuance' THEN 'AST-1' ELSE e->>1 END FROM jsonb_array_elements(p_requests) e
@@ -138,6 +139,13 @@ BEGIN
     a_blast[k] := n;
     b_id[n] := rec.id; b_acc[n] := k; b_vin[n] := array_position(g_id, rec.vintage_id); b_start[n] := rec.serial_start;
     b_end[n] := rec.serial_end; b_banked[n] := rec.banked; b_orig[n] := rec.serial_start; b_next[n] := 0;
+    a_held[k] := a_held[k] + (rec.serial_end - rec.serial_start + 1);
+  END LOOP;
+  -- a source's blocks must make up its balance before anything moves
+  FOR j IN 1..coalesce(cardinality(a_id), 0) LOOP
+    IF a_num[j] = ANY (v_sources) AND a_held[j] <> a_balance[j] THEN
+      RAISE EXCEPTION 'ledger_post_batch: the balance of % is not the sum of its unit blocks', a_num[j] USING ERRCODE = 'check_violation';
+    END IF;
   END LOOP;
 
   -- in the array's order: results are matched to their callers by position
@@ -429,7 +437,6 @@ BEGIN
             k := c_take[i]; vin := b_vin[k]; s := b_start[k]; e := b_start[k] + c_take[i + 1] - 1; bk := b_banked[k]; i := i + 2;
             b_start[k] := e + 1;
           END IF;
-          x_tx := x_tx || v_tx; x_vin := x_vin || vin; x_start := x_start || s; x_end := x_end || e; x_banked := x_banked || bk;
           v_serials := v_serials || jsonb_build_object('vintage', g_code[vin], 'from', s::text, 'to', e::text, 'banked', bk);
           -- into the destination: extend its last block of this batch when contiguous, else a new one
           k := a_tail[t];
@@ -447,7 +454,7 @@ BEGIN
       t_id := t_id || v_tx; t_type := t_type || v_type; t_from := t_from || a_id[f]; t_to := t_to || a_id[t];
       t_qty := t_qty || v_qty; t_initiator := t_initiator || p_initiator; t_key := t_key || p_key;
       t_phase := t_phase || CASE WHEN v_type IN ('issuance', 'retirement', 'expiry') THEN p_phase END;
-      t_reason := t_reason || p_reason;
+      t_reason := t_reason || p_reason; t_serials := t_serials || v_serials;
 
       v_from_hash := encode(sha256(convert_to(concat_ws('|', coalesce(a_hash[f], ''), a_id[f], a_count[f] + 1, -v_qty, a_balance[f] - v_qty, v_tx), 'UTF8')), 'hex');
       v_to_hash := encode(sha256(convert_to(concat_ws('|', coalesce(a_hash[t], ''), a_id[t], a_count[t] + 1, v_qty, a_balance[t] + v_qty, v_tx), 'UTF8')), 'hex');
@@ -496,19 +503,15 @@ BEGIN
 
   IF cardinality(t_id) > 0 THEN
     PERFORM set_config('ledger.posting', 'on', true);
-    INSERT INTO ledger_transactions (id, type, from_account_id, to_account_id, quantity, initiator_id, idempotency_key, phase, reason, created_at)
-    SELECT x.id, x.type, x.from_id, x.to_id, x.qty, x.initiator, x.key, x.phase, x.reason, v_at
-      FROM unnest(t_id, t_type, t_from, t_to, t_qty, t_initiator, t_key, t_phase, t_reason) WITH ORDINALITY
-           AS x(id, type, from_id, to_id, qty, initiator, key, phase, reason, n)
+    INSERT INTO ledger_transactions (id, type, from_account_id, to_account_id, quantity, initiator_id, idempotency_key, phase, reason, serials, created_at)
+    SELECT x.id, x.type, x.from_id, x.to_id, x.qty, x.initiator, x.key, x.phase, x.reason, x.serials, v_at
+      FROM unnest(t_id, t_type, t_from, t_to, t_qty, t_initiator, t_key, t_phase, t_reason, t_serials) WITH ORDINALITY
+           AS x(id, type, from_id, to_id, qty, initiator, key, phase, reason, serials, n)
      ORDER BY x.n;
     INSERT INTO ledger_entries (transaction_id, account_id, seq, amount, balance_after, prev_hash, hash, created_at)
     SELECT x.tx, x.account_id, x.seq, x.amount, x.balance, x.prev, x.hash, v_at
       FROM unnest(e_tx, e_account, e_seq, e_amount, e_balance, e_prev, e_hash) WITH ORDINALITY
            AS x(tx, account_id, seq, amount, balance, prev, hash, n)
-     ORDER BY x.n;
-    INSERT INTO ledger_transaction_blocks (transaction_id, vintage_id, serial_start, serial_end, banked)
-    SELECT x.tx, g_id[x.vin], x.s, x.e, x.bk
-      FROM unnest(x_tx, x_vin, x_start, x_end, x_banked) WITH ORDINALITY AS x(tx, vin, s, e, bk, n)
      ORDER BY x.n;
     UPDATE accounts a
        SET balance = x.balance, entry_count = x.entry_count, last_hash = x.hash
@@ -527,10 +530,15 @@ BEGIN
     -- the blocks: loaded ones used up or shortened, new ones (that were not used up in the batch)
     DELETE FROM unit_blocks b
      WHERE b.id = ANY (ARRAY(SELECT b_id[j] FROM generate_subscripts(b_id, 1) j WHERE b_id[j] IS NOT NULL AND b_start[j] > b_end[j]));
-    UPDATE unit_blocks b SET serial_start = x.s
-      FROM (SELECT b_id[j] AS id, b_start[j] AS s FROM generate_subscripts(b_id, 1) j
-             WHERE b_id[j] IS NOT NULL AND b_start[j] <= b_end[j] AND b_start[j] <> b_orig[j]) x
-     WHERE b.id = x.id;
+    u_id := '{}'; u_start := '{}';
+    FOR j IN 1..coalesce(cardinality(b_id), 0) LOOP
+      IF b_id[j] IS NOT NULL AND b_start[j] <= b_end[j] AND b_start[j] <> b_orig[j] THEN
+        u_id := u_id || b_id[j]; u_start := u_start || b_start[j];
+      END IF;
+    END LOOP;
+    IF cardinality(u_id) > 0 THEN
+      UPDATE unit_blocks b SET serial_start = x.s FROM unnest(u_id, u_start) AS x(id, s) WHERE b.id = x.id;
+    END IF;
     INSERT INTO unit_blocks (account_id, vintage_id, serial_start, serial_end, banked)
     SELECT a_id[b_acc[j]], g_id[b_vin[j]], b_start[j], b_end[j], b_banked[j]
       FROM generate_subscripts(b_id, 1) j WHERE b_id[j] IS NULL AND b_start[j] <= b_end[j] ORDER BY j;
@@ -541,11 +549,14 @@ BEGIN
       FROM unnest(n_event, n_email, n_payload, n_tx) WITH ORDINALITY AS x(event, email, payload, tx, n)
      ORDER BY x.n;
 
-    -- The books as written: every touched account's balance is its blocks (the issuance account's:
-    -- its blocks less every serial created), every active commitment reserve is held.
+    -- The books as written: every source's balance is its blocks (their blocks were rewritten; a
+    -- destination only gained the pieces it was given, and is checked when it next is a source),
+    -- the issuance account's is its blocks less every serial created; every active commitment
+    -- reserve is held.
     SELECT x.num INTO v_bad
       FROM unnest(a_id, a_num, a_type, a_balance, a_touched) AS x(id, num, type, balance, touched)
-     WHERE x.touched AND x.balance <> coalesce((SELECT sum(b.serial_end - b.serial_start + 1) FROM unit_blocks b WHERE b.account_id = x.id), 0)
+     WHERE x.touched AND (x.num = ANY (v_sources) OR x.type = 'issuance')
+       AND x.balance <> coalesce((SELECT sum(b.serial_end - b.serial_start + 1) FROM unit_blocks b WHERE b.account_id = x.id), 0)
            - CASE WHEN x.type = 'issuance' THEN (SELECT coalesce(sum(v.next_serial - 1), 0) FROM ledger_vintages v) ELSE 0 END
      LIMIT 1;
     IF v_bad IS NOT NULL THEN

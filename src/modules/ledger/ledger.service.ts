@@ -273,9 +273,7 @@ export class LedgerService {
   async entries(accountId: string, limit: number, beforeSeq: string | null = null): Promise<HistoryItem[]> {
     const rows: Record<string, unknown>[] = await this.db.query(
       `SELECT e.seq::text AS seq, e.amount::text AS amount, e.balance_after::text AS balance_after, e.created_at,
-              t.id AS transaction_id, t.type, t.phase, c.account_number AS counterparty,
-              (SELECT coalesce(json_agg(json_build_object('vintage', v.code, 'from', x.serial_start::text, 'to', x.serial_end::text, 'banked', x.banked) ORDER BY x.id), '[]')
-                 FROM ledger_transaction_blocks x JOIN ledger_vintages v ON v.id = x.vintage_id WHERE x.transaction_id = t.id) AS serials
+              t.id AS transaction_id, t.type, t.phase, c.account_number AS counterparty, coalesce(t.serials, '[]') AS serials
          FROM ledger_entries e
          JOIN ledger_transactions t ON t.id = e.transaction_id
          JOIN accounts c ON c.id = CASE WHEN t.from_account_id = e.account_id THEN t.to_account_id ELSE t.from_account_id END

@@ -89,13 +89,18 @@ export async function verifyLedger(db: DataSource): Promise<VerifyReport> {
        GROUP BY v.id HAVING coalesce(max(b.serial_end), 0) <> v.next_serial - 1`),
     (r) => `vintage ${r.code}: ${r.problem}`,
   );
-  // every posting's serial ranges add up to its quantity
+  // every block's vintage exists; every posting's serial ranges add up to its quantity (postings made
+  // before vintages existed carry none)
+  push(
+    await db.query(`SELECT b.id::text, b.vintage_id FROM unit_blocks b LEFT JOIN ledger_vintages v ON v.id = b.vintage_id WHERE v.id IS NULL`),
+    (r) => `unit block ${r.id}: no vintage ${r.vintage_id}`,
+  );
   push(
     await db.query(`
-      SELECT t.id, t.quantity::text AS quantity, coalesce(sum(x.serial_end - x.serial_start + 1), 0)::text AS ranges
-        FROM ledger_transactions t LEFT JOIN ledger_transaction_blocks x ON x.transaction_id = t.id
-       WHERE t.created_at >= (SELECT coalesce(min(created_at), 'infinity') FROM ledger_vintages)
-       GROUP BY t.id HAVING coalesce(sum(x.serial_end - x.serial_start + 1), 0) <> t.quantity`),
+      SELECT t.id, t.quantity::text AS quantity, coalesce(sum((x->>'to')::numeric - (x->>'from')::numeric + 1), 0)::text AS ranges
+        FROM ledger_transactions t LEFT JOIN LATERAL jsonb_array_elements(t.serials) x ON true
+       WHERE t.serials IS NOT NULL
+       GROUP BY t.id HAVING coalesce(sum((x->>'to')::numeric - (x->>'from')::numeric + 1), 0) <> t.quantity`),
     (r) => `transaction ${r.id}: quantity ${r.quantity} but its serial ranges hold ${r.ranges}`,
   );
 

@@ -56,6 +56,10 @@ export class LedgerTransaction {
   @Column({ type: 'varchar', length: 1000, nullable: true })
   reason: string | null;
 
+  /** The serial ranges moved ([{vintage, from, to, banked}]); NULL for postings made before vintages existed. */
+  @Column({ type: 'jsonb', nullable: true })
+  serials: { vintage: string; from: string; to: string; banked: boolean }[] | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 }
