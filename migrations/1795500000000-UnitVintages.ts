@@ -126,24 +126,16 @@ export class UnitVintages1795500000000 implements MigrationInterface {
         IF coalesce(current_setting('ledger.posting', true), '') <> 'on' THEN
           RAISE EXCEPTION '% changes only through the ledger functions', TG_TABLE_NAME USING ERRCODE = 'restrict_violation';
         END IF;
-        RETURN NULL;
+        RETURN NEW; -- (NULL for the statement-level trigger on unit_blocks; the row itself for the others)
       END $$`);
     await q.query(`CREATE TRIGGER unit_blocks_posting_only BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON unit_blocks FOR EACH STATEMENT EXECUTE FUNCTION ledger_guard_posting_only()`);
     // Issued and retired per vintage, and the serials created, change only inside the ledger functions.
     await q.query(`
-      CREATE FUNCTION ledger_guard_vintage_figures() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        IF coalesce(current_setting('ledger.posting', true), '') <> 'on' THEN
-          RAISE EXCEPTION '% changes only through the ledger functions', TG_TABLE_NAME USING ERRCODE = 'restrict_violation';
-        END IF;
-        RETURN NEW;
-      END $$`);
-    await q.query(`
       CREATE TRIGGER ledger_account_vintages_figures BEFORE UPDATE ON ledger_account_vintages FOR EACH ROW
-        WHEN ((NEW.issued, NEW.retired) IS DISTINCT FROM (OLD.issued, OLD.retired)) EXECUTE FUNCTION ledger_guard_vintage_figures()`);
+        WHEN ((NEW.issued, NEW.retired) IS DISTINCT FROM (OLD.issued, OLD.retired)) EXECUTE FUNCTION ledger_guard_posting_only()`);
     await q.query(`
       CREATE TRIGGER ledger_vintages_serials BEFORE UPDATE ON ledger_vintages FOR EACH ROW
-        WHEN (NEW.next_serial IS DISTINCT FROM OLD.next_serial) EXECUTE FUNCTION ledger_guard_vintage_figures()`);
+        WHEN (NEW.next_serial IS DISTINCT FROM OLD.next_serial) EXECUTE FUNCTION ledger_guard_posting_only()`);
     await q.query(`CREATE TRIGGER ledger_vintages_no_delete BEFORE DELETE OR TRUNCATE ON ledger_vintages FOR EACH STATEMENT EXECUTE FUNCTION forbid_modification()`);
 
     // ---- the ledger functions ----
@@ -162,7 +154,6 @@ export class UnitVintages1795500000000 implements MigrationInterface {
     await q.query(`DROP TRIGGER ledger_vintages_no_delete ON ledger_vintages`);
     await q.query(`DROP TRIGGER ledger_vintages_serials ON ledger_vintages`);
     await q.query(`DROP TRIGGER ledger_account_vintages_figures ON ledger_account_vintages`);
-    await q.query(`DROP FUNCTION ledger_guard_vintage_figures()`);
     await q.query(`DROP TRIGGER unit_blocks_posting_only ON unit_blocks`);
     await q.query(`DROP FUNCTION ledger_guard_posting_only()`);
     await q.query(`ALTER TABLE "ledger_transactions" DROP CONSTRAINT "ck_ledger_transactions_type"`);

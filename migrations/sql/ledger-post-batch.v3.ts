@@ -40,9 +40,10 @@
  * As in v2, every account of the batch is locked first, in id order, and read in the same
  * statement; the batch's accounts, terms, vintages and the source accounts' blocks are held in
  * arrays; postings of one account see each other's effects in arrival order; the batch is written
- * with one statement per table. It refuses (an error: nothing is written) a batch whose source
- * accounts' blocks do not make up their balances, before and after the postings, or that leaves
- * an active commitment reserve uncovered; the issuance account is checked whenever touched.
+ * with one statement per table. It refuses (an error: nothing is written) a batch in which an
+ * account that units are taken from holds blocks that do not make up its balance, in which the
+ * issuance account's blocks less the serials created are not its balance, or that leaves an
+ * active commitment reserve uncovered.
  */
 export const LEDGER_POST_BATCH_V3_SQL = `
 CREATE OR REPLACE FUNCTION ledger_post_batch(p_requests jsonb) RETURNS jsonb LANGUAGE plpgsql AS $fn$
@@ -75,10 +76,10 @@ DECLARE
   f int; t int; vp int; vr int; mi int; i int; k int; n int;
   v_from_number text; v_type text; v_qty numeric; v_tx uuid; v_serial bigint;
   v_from_hash text; v_to_hash text; v_events text[]; v_sides int[]; v_result jsonb; v_existing record;
-  v_sources text[]; v_has_compliance boolean;
+  v_sources text[]; v_has_compliance boolean; v_creates boolean;
   -- the allocation of one posting
   c_idx int[]; c_take bigint[]; r_vin int[]; r_free numeric[]; v_eligible numeric; v_left numeric;
-  v_take numeric; v_serials jsonb; v_bad text; u_id bigint[]; u_start bigint[];
+  v_take numeric; v_serials jsonb; v_bad text; u_id bigint[]; u_start bigint[]; d_id bigint[];
 BEGIN
   IF jsonb_typeof(p_requests) IS DISTINCT FROM 'array' THEN
     RAISE EXCEPTION 'ledger_post_batch expects a JSON array' USING ERRCODE = '22023';
@@ -100,8 +101,13 @@ BEGIN
     LEFT JOIN target_holders h ON h.id = s.target_holder_id
     LEFT JOIN trading_participants p ON p.id = s.trading_participant_id;
 
-  -- The vintages; locked only when this batch creates serials (issuance, credit correction).
-  IF EXISTS (SELECT 1 FROM jsonb_array_elements(p_requests) e WHERE e->>0 = 'issuance' OR (e->>0 = 'correction' AND e->>1 = 'AST-1')) THEN
+  -- What the batch needs: whether it creates serials (then the vintages are locked) and the accounts
+  -- units are taken from (their blocks are loaded).
+  SELECT coalesce(bool_or(e->>0 = 'issuance' OR (e->>0 = 'correction' AND e->>1 = 'AST-1')), false),
+         coalesce(array_agg(DISTINCT e->>1) FILTER (WHERE e->>0 IN ('transfer', 'correction', 'expiry') AND e->>1 <> 'AST-1'), '{}')
+    INTO v_creates, v_sources
+    FROM jsonb_array_elements(p_requests) e;
+  IF v_creates THEN
     SELECT coalesce(array_agg(id ORDER BY id), '{}'), array_agg(code ORDER BY id), array_agg(rank ORDER BY id), array_agg(next_serial ORDER BY id),
            array_agg(reserve_ends_at ORDER BY id), array_agg(closed_at IS NOT NULL ORDER BY id), array_agg(false ORDER BY id)
       INTO g_id, g_code, g_rank, g_next, g_end, g_closed, g_dirty
@@ -125,7 +131,6 @@ BEGIN
   END IF;
 
   -- The source accounts' blocks, sorted per account in the order units are taken.
-  v_sources := ARRAY(SELECT DISTINCT e->>1 FROM jsonb_array_elements(p_requests) e WHERE e->>0 IN ('transfer', 'correction', 'expiry') AND e->>1 <> 'AST-1');
   n := 0;
   FOR rec IN
     SELECT b.id, b.account_id, b.vintage_id, b.serial_start, b.serial_end, b.banked
@@ -222,12 +227,14 @@ BEGIN
         EXIT checks;
       END IF;
 
+      -- L-4004: issuance, corrections and expiry are the secretariat's
+      IF p_kind <> 'transfer' AND NOT p_secretariat THEN
+        v_result := jsonb_build_object('ok', false, 'code', 'NOT_PERMITTED', 'check', 'L-4004', 'details', '{}'::jsonb);
+        EXIT checks;
+      END IF;
+
       IF p_kind = 'issuance' THEN
         v_type := 'issuance';
-        IF NOT p_secretariat THEN
-          v_result := jsonb_build_object('ok', false, 'code', 'NOT_PERMITTED', 'check', 'L-4004', 'details', '{}'::jsonb);
-          EXIT checks;
-        END IF;
         IF a_type[t] <> 'compliance' THEN
           v_result := jsonb_build_object('ok', false, 'code', 'DESTINATION_NOT_ALLOWED', 'check', 'L-4003', 'details', '{}'::jsonb);
           EXIT checks;
@@ -255,10 +262,6 @@ BEGIN
       ELSIF p_kind = 'correction' THEN
         v_type := 'correction';
         v_qty := p_quantity;
-        IF NOT p_secretariat THEN
-          v_result := jsonb_build_object('ok', false, 'code', 'NOT_PERMITTED', 'check', 'L-4004', 'details', '{}'::jsonb);
-          EXIT checks;
-        END IF;
         IF a_type[f] <> 'issuance' AND a_type[t] <> 'issuance' THEN
           v_result := jsonb_build_object('ok', false, 'code', 'DESTINATION_NOT_ALLOWED', 'check', 'L-4003',
             'details', jsonb_build_object('reason', 'a correction moves JAA between an account and the issuance account'));
@@ -278,10 +281,6 @@ BEGIN
         END IF;
       ELSIF p_kind = 'expiry' THEN
         v_type := 'expiry';
-        IF NOT p_secretariat THEN
-          v_result := jsonb_build_object('ok', false, 'code', 'NOT_PERMITTED', 'check', 'L-4004', 'details', '{}'::jsonb);
-          EXIT checks;
-        END IF;
         IF a_type[t] <> 'cancellation' OR a_type[f] NOT IN ('compliance', 'holding') THEN
           v_result := jsonb_build_object('ok', false, 'code', 'DESTINATION_NOT_ALLOWED', 'check', 'L-4003', 'details', '{}'::jsonb);
           EXIT checks;
@@ -528,14 +527,17 @@ BEGIN
         FROM unnest(g_id, g_next, g_dirty) AS x(id, next, dirty) WHERE x.dirty AND v.id = x.id;
     END IF;
     -- the blocks: loaded ones used up or shortened, new ones (that were not used up in the batch)
-    DELETE FROM unit_blocks b
-     WHERE b.id = ANY (ARRAY(SELECT b_id[j] FROM generate_subscripts(b_id, 1) j WHERE b_id[j] IS NOT NULL AND b_start[j] > b_end[j]));
-    u_id := '{}'; u_start := '{}';
+    u_id := '{}'; u_start := '{}'; d_id := '{}';
     FOR j IN 1..coalesce(cardinality(b_id), 0) LOOP
-      IF b_id[j] IS NOT NULL AND b_start[j] <= b_end[j] AND b_start[j] <> b_orig[j] THEN
+      IF b_id[j] IS NOT NULL AND b_start[j] > b_end[j] THEN
+        d_id := d_id || b_id[j];
+      ELSIF b_id[j] IS NOT NULL AND b_start[j] <> b_orig[j] THEN
         u_id := u_id || b_id[j]; u_start := u_start || b_start[j];
       END IF;
     END LOOP;
+    IF cardinality(d_id) > 0 THEN
+      DELETE FROM unit_blocks b WHERE b.id = ANY (d_id);
+    END IF;
     IF cardinality(u_id) > 0 THEN
       UPDATE unit_blocks b SET serial_start = x.s FROM unnest(u_id, u_start) AS x(id, s) WHERE b.id = x.id;
     END IF;
@@ -549,18 +551,18 @@ BEGIN
       FROM unnest(n_event, n_email, n_payload, n_tx) WITH ORDINALITY AS x(event, email, payload, tx, n)
      ORDER BY x.n;
 
-    -- The books as written: every source's balance is its blocks (their blocks were rewritten; a
-    -- destination only gained the pieces it was given, and is checked when it next is a source),
-    -- the issuance account's is its blocks less every serial created; every active commitment
-    -- reserve is held.
-    SELECT x.num INTO v_bad
-      FROM unnest(a_id, a_num, a_type, a_balance, a_touched) AS x(id, num, type, balance, touched)
-     WHERE x.touched AND (x.num = ANY (v_sources) OR x.type = 'issuance')
-       AND x.balance <> coalesce((SELECT sum(b.serial_end - b.serial_start + 1) FROM unit_blocks b WHERE b.account_id = x.id), 0)
-           - CASE WHEN x.type = 'issuance' THEN (SELECT coalesce(sum(v.next_serial - 1), 0) FROM ledger_vintages v) ELSE 0 END
-     LIMIT 1;
-    IF v_bad IS NOT NULL THEN
-      RAISE EXCEPTION 'ledger_post_batch: the balance of % is not the sum of its unit blocks', v_bad USING ERRCODE = 'check_violation';
+    -- The books as written: the issuance account's balance is its blocks less every serial created
+    -- (sources were checked as loaded; every account is checked whenever units leave it, and by
+    -- ledger:verify); every active commitment reserve is held.
+    IF a_touched[array_position(a_type, 'issuance')] THEN
+      SELECT x.num INTO v_bad
+        FROM unnest(a_id, a_num, a_type, a_balance) AS x(id, num, type, balance)
+       WHERE x.type = 'issuance'
+         AND x.balance <> coalesce((SELECT sum(b.serial_end - b.serial_start + 1) FROM unit_blocks b WHERE b.account_id = x.id), 0)
+             - (SELECT coalesce(sum(v.next_serial - 1), 0) FROM ledger_vintages v);
+      IF v_bad IS NOT NULL THEN
+        RAISE EXCEPTION 'ledger_post_batch: the balance of % is not the sum of its unit blocks', v_bad USING ERRCODE = 'check_violation';
+      END IF;
     END IF;
     IF v_has_compliance THEN
       SELECT a.account_number INTO v_bad

@@ -32,17 +32,10 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** The real application (same plumbing as main.ts) on a fresh migrated database. */
-export async function createTestApp(
-  overrides: Record<string, string> = {},
-  extraModules: Type[] = [],
-  options: { server?: string } = {},
-): Promise<TestApp> {
-  const db = await createTestDatabase({ server: options.server });
-  const env = loadEnv({
+/** The settings every test app runs with. */
+function testEnv(settings: Record<string, string>) {
+  return loadEnv({
     NODE_ENV: 'test',
-    DATABASE_URL: db.url,
-    JWT_SECRET: randomBytes(32).toString('hex'),
     LOG_LEVEL: 'error',
     BOOTSTRAP_SECRETARIAT_LOGIN_ID: BOOTSTRAP_LOGIN,
     BOOTSTRAP_SECRETARIAT_PASSWORD: BOOTSTRAP_PASSWORD,
@@ -50,8 +43,18 @@ export async function createTestApp(
     APPLICATION_RATE_LIMIT: '100000',
     // tests drive the dispatcher themselves (runOnce), so what is sent is deterministic
     NOTIFY_DISPATCH: 'false',
-    ...overrides,
+    ...settings,
   });
+}
+
+/** The real application (same plumbing as main.ts) on a fresh migrated database. */
+export async function createTestApp(
+  overrides: Record<string, string> = {},
+  extraModules: Type[] = [],
+  options: { server?: string } = {},
+): Promise<TestApp> {
+  const db = await createTestDatabase({ server: options.server });
+  const env = testEnv({ DATABASE_URL: db.url, JWT_SECRET: randomBytes(32).toString('hex'), ...overrides });
   const config: RuntimeConfig = {
     env,
     databaseUrl: db.url,
@@ -82,16 +85,7 @@ export async function createTestApp(
  */
 export async function createEmbeddedTestApp(overrides: Record<string, string> = {}): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'asset-embedded-test-'));
-  const env = loadEnv({
-    NODE_ENV: 'test',
-    DATA_DIR: dataDir,
-    LOG_LEVEL: 'error',
-    BOOTSTRAP_SECRETARIAT_LOGIN_ID: BOOTSTRAP_LOGIN,
-    BOOTSTRAP_SECRETARIAT_PASSWORD: BOOTSTRAP_PASSWORD,
-    APPLICATION_RATE_LIMIT: '100000',
-    NOTIFY_DISPATCH: 'false',
-    ...overrides,
-  });
+  const env = testEnv({ DATA_DIR: dataDir, ...overrides });
   const { config, embedded } = await resolveRuntime(env);
   const lines: string[] = [];
   const app = await createApp(config, new JsonLogger('error', (line) => lines.push(line)));
