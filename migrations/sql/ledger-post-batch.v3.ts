@@ -215,7 +215,8 @@ BEGIN
         v_result := jsonb_build_object('ok', false, 'code', 'SAME_ACCOUNT', 'check', 'L-2002', 'details', '{}'::jsonb);
         EXIT checks;
       END IF;
-      IF a_status[f] <> 'open' OR a_status[t] <> 'open' THEN
+      -- (units expire at phase close from a blocked account too: expiry is the scheme's rule, not a movement by its holder)
+      IF (a_status[f] <> 'open' AND p_kind <> 'expiry') OR a_status[t] <> 'open' THEN
         v_result := jsonb_build_object('ok', false, 'code', 'ACCOUNT_NOT_OPEN', 'check', 'L-1002',
           'details', jsonb_build_object('accountNumber', CASE WHEN a_status[f] <> 'open' THEN a_num[f] ELSE a_num[t] END));
         EXIT checks;

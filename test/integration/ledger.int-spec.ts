@@ -136,6 +136,7 @@ describe('the ledger on PostgreSQL', () => {
     await ledger.transfer(h.a, { fromAccount: h.account, toAccount: p.account, quantity: '40' });
     await db.dataSource.transaction((m) => ledger.bankUnits(m, h.account, 'X1', new Decimal(25)));
     await db.dataSource.transaction((m) => ledger.bankUnits(m, p.account, 'X1', new Decimal(5)));
+    await ledger.setStatus(p.account, { status: 'blocked', reason: '調査中' }); // a blocked account's units expire too
     const cancelledBefore = new Decimal(await balanceOf(db.dataSource, 'AST-101'));
     const expired = await db.dataSource.transaction((m) => ledger.expireVintage(m, sec, 'X1'));
     expect(expired.map((e) => [e.accountNumber, e.quantity]).sort()).toEqual([[h.account, '35'], [p.account, '35']].sort());
