@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import Decimal from 'decimal.js';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { Actor } from '../../core/auth/roles';
 import { Clock } from '../../core/clock/clock';
 import { DomainError } from '../../core/errors/domain-error';
@@ -103,16 +103,14 @@ export class BankingService {
       };
       await m.update(BankingApplication, { id }, decided);
       requestContext.noteChange({ status: app.status }, { status: decided.status, quantity: app.quantity.toFixed(0), serials });
-      const recipient = app.targetHolderId
-        ? { ...(await this.directory.holderContacts([app.targetHolderId], m)).get(app.targetHolderId)!, email: undefined }
-        : await this.directory.participantContact(app.tradingParticipantId!, m);
+      const recipient = await this.applicant(app, m);
       const event = approve ? 'banking.approved' : 'banking.rejected';
       await this.notifications.enqueue(m, {
         event,
         key: `${event}:${app.id}`,
-        recipients: ['emailA' in recipient ? recipient.emailA : recipient.email], // allowance information: login A only
+        recipients: [recipient.email],
         payload: {
-          holderNumber: 'holderNumber' in recipient ? recipient.holderNumber : recipient.participantNumber,
+          holderNumber: recipient.number,
           holderName: recipient.name,
           quantity: app.quantity.toFixed(0),
           applicationId: app.id,
@@ -123,6 +121,16 @@ export class BankingService {
       });
       return this.view({ ...app, ...decided }, phase.code);
     });
+  }
+
+  /** Whom a decision is sent to: the holder's email A (allowance information: never B) or the participant's contact. */
+  private async applicant(app: BankingApplication, m: EntityManager) {
+    if (app.targetHolderId) {
+      const h = (await this.directory.holderContacts([app.targetHolderId], m)).get(app.targetHolderId)!;
+      return { number: h.holderNumber, name: h.name, email: h.emailA };
+    }
+    const p = await this.directory.participantContact(app.tradingParticipantId!, m);
+    return { number: p.participantNumber, name: p.name, email: p.email };
   }
 
   private view(a: BankingApplication, vintage: string) {

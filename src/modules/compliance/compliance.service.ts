@@ -20,7 +20,7 @@ import type { CreatePhaseDto, ExtendDeadlineDto, JoinPhaseDto } from './dto/comp
 import { BankingApplication } from './entities/banking-application.entity';
 import { PhaseParticipant } from './entities/phase-participant.entity';
 import { Phase } from './entities/phase.entity';
-import { bankingWindowEnd, deadlineEnd, deadlinePassed, standing, type Standing } from './rules';
+import { bankingWindowEnd, deadlineEnd, deadlinePassed, stage, standing, type Standing } from './rules';
 
 /**
  * Phases (期), their participants, compliance per phase, deadline extension and phase close; the
@@ -98,7 +98,7 @@ export class ComplianceService implements RetirementPhases, ReportApprovals {
       deadlineEndsAt: deadlineEnd(p).toISOString(),
       bankingWindowDays: p.bankingWindowDays,
       bankingWindowEndsAt: bankingWindowEnd(p).toISOString(),
-      stage: p.closedAt ? 'closed' : !deadlinePassed(p, now) ? 'open' : now <= bankingWindowEnd(p) ? 'banking_window' : 'awaiting_close',
+      stage: stage(p, now),
       closedAt: p.closedAt?.toISOString() ?? null,
       createdAt: p.createdAt.toISOString(),
     };
@@ -182,17 +182,18 @@ export class ComplianceService implements RetirementPhases, ReportApprovals {
       const participants = await m.find(PhaseParticipant, { where: { phaseId }, lock: { mode: 'pessimistic_write' } });
       const ids = participants.map((p) => p.targetHolderId);
       const figures = await this.ledger.vintageFigures(phase.code, ids, deadlineEnd(phase), m);
-      const standings = participants.map((p) => ({ participant: p, s: standing(phase, figures.get(p.targetHolderId), now) }));
-      for (const { participant, s } of standings) {
-        await m.update(PhaseParticipant, { phaseId, targetHolderId: participant.targetHolderId }, {
-          finalStatus: s.status === 'met' ? 'met' : 'not_met',
-          finalShortfall: s.shortfall,
-        });
+      // after the banking window the deadline has passed: every standing is met or not_met
+      const standings = participants.map((p) => {
+        const s = standing(phase, figures.get(p.targetHolderId), now);
+        return { participant: p, status: s.status === 'met' ? ('met' as const) : ('not_met' as const), shortfall: s.shortfall };
+      });
+      for (const { participant, status, shortfall } of standings) {
+        await m.update(PhaseParticipant, { phaseId, targetHolderId: participant.targetHolderId }, { finalStatus: status, finalShortfall: shortfall });
       }
       const expired = await this.ledger.expireVintage(m, actor, phase.code);
       await m.update(Phase, { id: phase.id }, { closedAt: now });
       const contacts = await this.directory.holderContacts(ids, m);
-      for (const { participant, s } of standings) {
+      for (const { participant, status, shortfall } of standings) {
         const f = figures.get(participant.targetHolderId);
         const c = contacts.get(participant.targetHolderId);
         await this.notifications.enqueue(m, {
@@ -203,8 +204,8 @@ export class ComplianceService implements RetirementPhases, ReportApprovals {
             holderNumber: c?.holderNumber,
             holderName: c?.name,
             phaseName: phase.name,
-            status: s.status === 'met' ? 'met' : 'not_met',
-            shortfall: s.shortfall?.toFixed(0) ?? null,
+            status,
+            shortfall: shortfall?.toFixed(0) ?? null,
             obligation: f?.obligation?.toFixed(0) ?? null,
             retiredOnTime: (f?.retiredOnTime ?? new Decimal(0)).toFixed(0),
             expired: expired.find((e) => e.accountNumber === f?.accountNumber)?.quantity ?? '0',
@@ -216,10 +217,10 @@ export class ComplianceService implements RetirementPhases, ReportApprovals {
       requestContext.noteChange({ phase: phase.code, closedAt: null }, { phase: phase.code, closedAt: now.toISOString(), expired: expired.length });
       return {
         phase: this.phaseView({ ...phase, closedAt: now }, now),
-        standings: standings.map(({ participant, s }) => ({
+        standings: standings.map(({ participant, status, shortfall }) => ({
           targetHolderId: participant.targetHolderId,
-          status: s.status === 'met' ? 'met' : 'not_met',
-          shortfall: s.shortfall?.toFixed(0) ?? null,
+          status,
+          shortfall: shortfall?.toFixed(0) ?? null,
         })),
         expired,
       };
@@ -248,7 +249,7 @@ export class ComplianceService implements RetirementPhases, ReportApprovals {
         phaseId: phase.id,
         phase: phase.name,
         code: phase.code,
-        stage: this.phaseView(phase, now).stage,
+        stage: stage(phase, now),
         retirementDeadline: phase.retirementDeadline,
         daysLeft: daysLeft(phase, now),
         baseYearEmissions: p.baseYearEmissions?.toFixed(3) ?? null,

@@ -17,6 +17,13 @@ export function bankingWindowEnd(phase: Pick<Phase, 'retirementDeadline' | 'bank
   return new Date(deadlineEnd(phase).getTime() + phase.bankingWindowDays * 86_400_000);
 }
 
+/** Where a phase is in its year: open, banking window, awaiting close, closed (docs/domain.md §3). */
+export function stage(phase: Pick<Phase, 'retirementDeadline' | 'bankingWindowDays' | 'closedAt'>, now: Date) {
+  if (phase.closedAt) return 'closed' as const;
+  if (!deadlinePassed(phase, now)) return 'open' as const;
+  return now <= bankingWindowEnd(phase) ? ('banking_window' as const) : ('awaiting_close' as const);
+}
+
 export interface Standing {
   status: 'pending' | 'met' | 'not_met';
   /** Obligation − JAA retired by the deadline, when not met and the obligation is known. */

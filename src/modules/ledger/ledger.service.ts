@@ -422,11 +422,13 @@ export class LedgerService {
       `SELECT a.target_holder_id, a.account_number, t.reduction_target::text, t.issuable::text, t.obligation::text, t.issued::text, t.retired::text,
               (SELECT coalesce(sum(x.quantity), 0) FROM ledger_transactions x
                 WHERE x.type = 'retirement' AND x.from_account_id = a.id AND x.phase = v.code AND x.created_at <= $3)::text AS on_time,
-              (SELECT coalesce(sum(b.serial_end - b.serial_start + 1), 0) FROM unit_blocks b WHERE b.account_id = a.id AND b.vintage_id = v.id)::text AS holding,
-              (SELECT coalesce(sum(b.serial_end - b.serial_start + 1), 0) FROM unit_blocks b WHERE b.account_id = a.id AND b.vintage_id = v.id AND b.banked)::text AS banked
+              coalesce(h.holding, 0)::text AS holding, coalesce(h.banked, 0)::text AS banked
          FROM accounts a
          JOIN ledger_vintages v ON v.code = $1
          JOIN ledger_account_vintages t ON t.account_id = a.id AND t.vintage_id = v.id
+         CROSS JOIN LATERAL (SELECT sum(b.serial_end - b.serial_start + 1) AS holding,
+                                    sum(b.serial_end - b.serial_start + 1) FILTER (WHERE b.banked) AS banked
+                               FROM unit_blocks b WHERE b.account_id = a.id AND b.vintage_id = v.id) h
         WHERE a.type = 'compliance' AND a.target_holder_id = ANY($2::uuid[])`,
       [code, targetHolderIds, until],
     );
