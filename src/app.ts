@@ -16,6 +16,7 @@ import {
   bodyParserErrorMiddleware,
   contentTypeMiddleware,
   jsonBodyGuardMiddleware,
+  JSON_MEDIA_TYPE,
   requestIdMiddleware,
 } from './core/http/middleware';
 
@@ -55,7 +56,7 @@ export async function createApp(
   // every state-changing request is recorded when its response is finished
   app.use(app.get(AuditService).middleware());
   app.use(contentTypeMiddleware);
-  app.use(json({ limit: config.env.BODY_LIMIT_BYTES, strict: true, type: ['application/json', 'application/*+json'] }));
+  app.use(json({ limit: config.env.BODY_LIMIT_BYTES, strict: true, type: JSON_MEDIA_TYPE }));
   app.use(bodyParserErrorMiddleware);
   app.use(jsonBodyGuardMiddleware);
   app.setGlobalPrefix(API_PREFIX, { exclude: [{ path: 'health', method: RequestMethod.GET }] });

@@ -1,5 +1,6 @@
 import { connect } from 'node:net';
-import { Controller, Get, Module, Post } from '@nestjs/common';
+import { Controller, Get, Module, Post, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
 import { loadEnv } from '../../src/core/config/env';
 import { Public } from '../../src/core/auth/permissions';
 import { createTestApp, type TestApp } from '../support/app';
@@ -15,6 +16,13 @@ class FaultController {
   @Post('no-rule')
   unclassified() {
     return { reached: true };
+  }
+
+  @Post('upload')
+  @Public()
+  @UseInterceptors(FileInterceptor('file'))
+  upload(@UploadedFile() file: { buffer: Buffer; originalname: string } | undefined) {
+    return { name: file?.originalname ?? null, bytes: file?.buffer.length ?? null };
   }
 }
 @Module({ controllers: [FaultController] })
@@ -79,6 +87,46 @@ describe('HTTP plumbing (over HTTP)', () => {
     const res = await t.http().post('/api/v1/auth/login').set('Content-Type', 'text/plain').send('loginId=a');
     expect(res.status).toBe(415);
     expect(res.body.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  it('only application/json (no charset or charset=utf-8, any case) is read as JSON; look-alikes are 415 in the error format', async () => {
+    const body = JSON.stringify({ loginId: 'nobody', password: 'wrong' });
+    const send = (type: string) => t.http().post('/api/v1/auth/login').set('Content-Type', type).send(body);
+    // read as JSON: the login is tried (and fails as a login)
+    for (const type of ['application/json', 'application/json; charset=utf-8', 'Application/JSON; Charset=UTF-8', 'application/json;charset="utf-8"']) {
+      const res = await send(type);
+      expect([type, res.status, res.body.code]).toEqual([type, 401, 'INVALID_CREDENTIALS']);
+    }
+    for (const type of [
+      'application/merge-patch+json',
+      'application/vnd.api+json',
+      'application/json-patch+json',
+      'application/x-json',
+      'text/json',
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'application/json; charset=latin1',
+      'application/json; charset=utf-16',
+    ]) {
+      const res = await send(type);
+      expect([type, res.status]).toEqual([type, 415]);
+      expect(res.body).toEqual({
+        code: 'UNSUPPORTED_MEDIA_TYPE',
+        message: expect.any(String),
+        details: { contentType: type.split(';')[0], accepted: ['application/json', 'multipart/form-data'] },
+        requestId: expect.any(String),
+      });
+    }
+    // a body without any content type
+    const untyped = await t.http().post('/api/v1/auth/login').set('Content-Type', '').send(body);
+    expect(untyped.status).toBe(415);
+    expect(untyped.body.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  it('a multipart upload still reaches its route', async () => {
+    const res = await t.http().post('/api/v1/test-faults/upload').attach('file', Buffer.from('hello'), 'a.txt');
+    expect(res.status).toBe(201);
+    expect(res.body).toEqual({ name: 'a.txt', bytes: 5 });
   });
 
   it('unknown route -> 404 JSON', async () => {

@@ -39,15 +39,28 @@ export function accessLogMiddleware(req: Request, res: Response, next: NextFunct
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 const ACCEPTED_TYPES = ['application/json', 'multipart/form-data'];
+/** The only media type read as JSON (the parser is set up with the same). */
+export const JSON_MEDIA_TYPE = 'application/json';
+const UTF8 = /^"?utf-?8"?$/i;
 
-/** A request that carries a body must say it is JSON (or a multipart upload). */
+/**
+ * A request that carries a body must say it is JSON (`application/json`, with no charset or
+ * `charset=utf-8`) or a multipart upload. Anything else is 415 UNSUPPORTED_MEDIA_TYPE, the JSON
+ * look-alikes (`application/merge-patch+json`, `application/x-json`) included: a route reads its
+ * body with the semantics of plain JSON only, so another type is not quietly treated as if it were.
+ */
 export function contentTypeMiddleware(req: Request, res: Response, next: NextFunction) {
   if (!BODY_METHODS.has(req.method)) return next();
   const length = req.headers['content-length'];
   const hasBody = (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
   if (!hasBody) return next();
-  const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-  if (ACCEPTED_TYPES.includes(type) || type.endsWith('+json')) return next();
+  const [rawType, ...params] = (req.headers['content-type'] ?? '').split(';');
+  const type = rawType.trim().toLowerCase();
+  if (type === 'multipart/form-data') return next();
+  if (type === JSON_MEDIA_TYPE) {
+    const charset = params.map((p) => p.trim()).find((p) => /^charset\s*=/i.test(p));
+    if (charset === undefined || UTF8.test(charset.slice(charset.indexOf('=') + 1).trim())) return next();
+  }
   return sendError(req, res, 'UNSUPPORTED_MEDIA_TYPE', { contentType: type || null, accepted: ACCEPTED_TYPES });
 }
 
