@@ -64,6 +64,36 @@ describe('HTTP plumbing (over HTTP)', () => {
     expect(res.body.details.fields).toEqual([{ field: 'isAdmin', problems: [expect.stringMatching(/should not exist/)] }]);
   });
 
+  it('__proto__, constructor and prototype keys are unknown fields like any other, at the top and nested', async () => {
+    const login = (raw: string) => t.http().post('/api/v1/auth/login').set('Content-Type', 'application/json').send(raw);
+    for (const key of ['__proto__', 'constructor', 'prototype']) {
+      const top = await login(`{"loginId":"a","password":"b","${key}":{"x":1}}`);
+      expect([key, top.status]).toEqual([key, 400]);
+      expect(top.body.code).toBe('VALIDATION_FAILED');
+      expect(top.body.details.fields).toEqual([{ field: key, problems: [`property ${key} should not exist`] }]);
+      // a prototype key beside a wrong type: both are named
+      const both = await login(`{"loginId":1,"password":"b","${key}":{"isAdmin":true}}`);
+      expect(both.status).toBe(400);
+      expect(both.body.details.fields.map((f: { field: string }) => f.field).sort()).toEqual([key, 'loginId'].sort());
+      // nested, inside an object and inside an array element (a public route: before any login)
+      const nested = await t
+        .http()
+        .post('/api/v1/registration-applications')
+        .set('Content-Type', 'application/json')
+        .send(`{"representative":{"${key}":{"polluted":true}},"coBusinesses":[{"${key}":[1]}]}`);
+      expect(nested.status).toBe(400);
+      expect(nested.body.code).toBe('VALIDATION_FAILED');
+      const fields = nested.body.details.fields as { field: string; problems: string[] }[];
+      expect(fields).toEqual(
+        expect.arrayContaining([
+          { field: `representative.${key}`, problems: [`property ${key} should not exist`] },
+          { field: `coBusinesses.0.${key}`, problems: [`property ${key} should not exist`] },
+        ]),
+      );
+    }
+    expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
+  });
+
   it('wrong types and a non-object body -> 400 VALIDATION_FAILED', async () => {
     const wrong = await t.http().post('/api/v1/auth/login').send({ loginId: 42, password: ['x'] });
     expect(wrong.status).toBe(400);

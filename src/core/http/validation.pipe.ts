@@ -49,8 +49,42 @@ export class ApiValidationPipe extends ValidationPipe {
         fields: [{ field: '(body)', problems: ['body must be a JSON object'] }],
       });
     }
-    return super.transform(value, metadata);
+    const prototypeKeys = this.toValidate(metadata) ? findPrototypeKeys(value) : [];
+    if (prototypeKeys.length === 0) return super.transform(value, metadata);
+    // class-transformer drops `__proto__` and `constructor` before the whitelist sees them: they
+    // are refused here as the unknown fields they are, together with whatever else is wrong
+    let others: FieldProblem[] = [];
+    try {
+      await super.transform(value, metadata);
+    } catch (error) {
+      if (!(error instanceof DomainError) || error.code !== 'VALIDATION_FAILED') throw error;
+      others = (error.details.fields as FieldProblem[] | undefined) ?? [];
+    }
+    const named = new Set(others.map((f) => f.field));
+    const unknown = prototypeKeys.filter((p) => !named.has(p.field)).map((p) => ({ field: p.field, problems: [`property ${p.key} should not exist`] }));
+    throw new DomainError('VALIDATION_FAILED', { fields: [...others, ...unknown] });
   }
+}
+
+/** Keys no DTO has: JavaScript's own (prototype pollution), refused like any unknown field. */
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Every `__proto__` / `constructor` / `prototype` key anywhere in a value, with its path (as the validator names fields). */
+function findPrototypeKeys(value: unknown): { field: string; key: string }[] {
+  const found: { field: string; key: string }[] = [];
+  if (value === null || typeof value !== 'object') return found;
+  // the JSON body guard bounds the depth of a body; the stack here bounds anything else
+  const pending: [object, string, number][] = [[value, '', 0]];
+  while (pending.length > 0) {
+    const [current, path, depth] = pending.pop()!;
+    for (const key of Object.keys(current)) {
+      const field = path ? `${path}.${key}` : key;
+      if (PROTOTYPE_KEYS.has(key)) found.push({ field, key });
+      const child = (current as Record<string, unknown>)[key];
+      if (child !== null && typeof child === 'object' && depth < 64) pending.push([child, field, depth + 1]);
+    }
+  }
+  return found.sort((a, b) => (a.field < b.field ? -1 : a.field > b.field ? 1 : 0));
 }
 
 /** The path of the first string (or key) containing U+0000, or null. */
