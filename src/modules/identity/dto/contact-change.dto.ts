@@ -1,7 +1,7 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { applyDecorators } from '@nestjs/common';
-import { IsBoolean, IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { IsBoolean, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { NestedObject } from '../../../core/http/nested';
 import { Email, HIRAGANA, Phone, PostalCode, Sent } from './validation';
 
 /**
@@ -38,10 +38,7 @@ export class ContactChangesDto {
 
 /** 連絡先変更申請 (login A). A legal-name change is refused: it needs the separate form. */
 export class ContactChangeDto {
-  @ApiProperty({ type: ContactChangesDto })
-  @IsObject()
-  @ValidateNested()
-  @Type(() => ContactChangesDto)
+  @NestedObject(() => ContactChangesDto)
   changes: ContactChangesDto;
 
   @ApiPropertyOptional({ description: 'not accepted here: answers 422 LEGAL_NAME_CHANGE_NEEDS_FORM' })

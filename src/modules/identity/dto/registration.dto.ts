@@ -1,6 +1,6 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsObject, IsOptional, ValidateNested } from 'class-validator';
+import { ApiProperty } from '@nestjs/swagger';
+import { IsBoolean, IsIn } from 'class-validator';
+import { NestedArray, NestedObject } from '../../../core/http/nested';
 import { Email, Kana, Phone, PostalCode, Text } from './validation';
 
 export class RepresentativeDto {
@@ -40,30 +40,16 @@ export class FacilityDto {
 
 /** 登録申請書 (docs/domain.md §2). */
 export class RegistrationApplicationDto {
-  @ApiProperty({ type: RepresentativeDto })
-  @IsObject()
-  @ValidateNested()
-  @Type(() => RepresentativeDto)
+  @NestedObject(() => RepresentativeDto)
   representative: RepresentativeDto;
 
-  @ApiPropertyOptional({ type: [CoBusinessDto], maxItems: 50 })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(50)
-  @ValidateNested({ each: true })
-  @Type(() => CoBusinessDto)
+  @NestedArray(() => CoBusinessDto, { max: 50, optional: true })
   coBusinesses?: CoBusinessDto[];
 
-  @ApiProperty({ type: ContactDto })
-  @IsObject()
-  @ValidateNested()
-  @Type(() => ContactDto)
+  @NestedObject(() => ContactDto)
   contact: ContactDto;
 
-  @ApiProperty({ type: FacilityDto })
-  @IsObject()
-  @ValidateNested()
-  @Type(() => FacilityDto)
+  @NestedObject(() => FacilityDto)
   facility: FacilityDto;
 
   @ApiProperty({ enum: ['single', 'group'] })
@@ -94,10 +80,7 @@ export class TradingParticipantApplicationDto {
   @Kana(400, 'かぶしきがいしゃかーぼんしょうじ') nameKana: string;
   @Text(200, '株式会社カーボン商事　取引口座') accountName: string;
 
-  @ApiProperty({ type: TradingParticipantContactDto })
-  @IsObject()
-  @ValidateNested()
-  @Type(() => TradingParticipantContactDto)
+  @NestedObject(() => TradingParticipantContactDto)
   contact: TradingParticipantContactDto;
 
   @ApiProperty() @IsBoolean() disclosureConsent: boolean;

@@ -2,13 +2,11 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
-  ArrayMinSize,
   ArrayUnique,
   IsArray,
   IsBoolean,
   IsIn,
   IsInt,
-  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -16,8 +14,8 @@ import {
   Max,
   MaxLength,
   Min,
-  ValidateNested,
 } from 'class-validator';
+import { NestedArray, NestedObject } from '../../../core/http/nested';
 import { PageQuery } from '../../../core/http/pagination';
 import { Email, OptionalText, Phone, Text } from '../../identity/dto/validation';
 import { LANDFILL_TYPES, type LandfillType } from '../content';
@@ -30,26 +28,9 @@ const INDUSTRY = /^[0-9]{4}$/;
 export const AMOUNT = /^\d{1,12}(\.\d{1,6})?$/;
 const amountMessage = { message: '$property は0以上の数値を文字列で入力してください (a non-negative decimal string, e.g. "1200" or "0.0")' };
 
-const Nested = (cls: () => new () => object, description?: string) => [
-  ApiProperty({ type: cls, description }),
-  IsObject(),
-  ValidateNested(),
-  Type(cls),
-];
 function applyAll(decorators: PropertyDecorator[]): PropertyDecorator {
   return (target, key) => decorators.forEach((d) => d(target, key));
 }
-/** An array of nested objects of one class, with its size bounds (validated element by element). */
-const NestedArray = (cls: () => new () => object, min: number, max: number, optional = false) =>
-  applyAll([
-    optional ? ApiPropertyOptional({ type: () => [cls()], maxItems: max }) : ApiProperty({ type: () => [cls()], minItems: min, maxItems: max }),
-    ...(optional ? [IsOptional()] : []),
-    IsArray(),
-    ...(min > 0 ? [ArrayMinSize(min)] : []),
-    ArrayMaxSize(max),
-    ValidateNested({ each: true }),
-    Type(cls),
-  ]);
 
 // ---- pre-registration ----------------------------------------------------------------------
 
@@ -84,10 +65,10 @@ export class PrtrRegistrationDto {
   @Matches(PREFECTURE, { message: '$property は都道府県コード(01〜47)です (prefecture code 01-47)' })
   prefectureCode: string;
 
-  @applyAll(Nested(() => PrtrBusinessDto)) business: PrtrBusinessDto;
-  @applyAll(Nested(() => PrtrContactDto)) contact: PrtrContactDto;
+  @NestedObject(() => PrtrBusinessDto) business: PrtrBusinessDto;
+  @NestedObject(() => PrtrContactDto) contact: PrtrContactDto;
 
-  @NestedArray(() => PrtrFacilityDto, 1, 200)
+  @NestedArray(() => PrtrFacilityDto, { min: 1, max: 200 })
   facilities: PrtrFacilityDto[];
 }
 
@@ -143,7 +124,7 @@ export class EligibilityFacilityDto {
   @IsIn(SPECIAL_FACILITIES as unknown as string[], { each: true })
   specialFacilities?: SpecialFacility[];
 
-  @NestedArray(() => EligibilitySubstanceDto, 0, 600, true)
+  @NestedArray(() => EligibilitySubstanceDto, { max: 600, optional: true })
   substances?: EligibilitySubstanceDto[];
 }
 
@@ -159,7 +140,7 @@ export class EligibilityDto {
   @Max(10_000_000)
   employees: number;
 
-  @NestedArray(() => EligibilityFacilityDto, 1, 500)
+  @NestedArray(() => EligibilityFacilityDto, { min: 1, max: 500 })
   facilities: EligibilityFacilityDto[];
 
   @ApiPropertyOptional({ example: 2025, description: 'fiscal year whose substance list applies (default: the latest imported)' })
@@ -219,7 +200,7 @@ export class FilingMainFormDto {
 
   @ApiProperty({ example: false }) @IsBoolean() confidentialityClaim: boolean;
 
-  @applyAll(Nested(() => FilingContactDto)) contact: FilingContactDto;
+  @NestedObject(() => FilingContactDto) contact: FilingContactDto;
 }
 
 const Amount = () =>
@@ -247,14 +228,14 @@ export class FilingTransfersDto {
 
 export class FilingSheetDto {
   @ApiProperty({ example: 53 }) @IsInt() @Min(1) @Max(100000) substanceNumber: number;
-  @applyAll(Nested(() => FilingReleasesDto)) releases: FilingReleasesDto;
-  @applyAll(Nested(() => FilingTransfersDto)) transfers: FilingTransfersDto;
+  @NestedObject(() => FilingReleasesDto) releases: FilingReleasesDto;
+  @NestedObject(() => FilingTransfersDto) transfers: FilingTransfersDto;
 }
 
 export class FilingContentDto {
-  @applyAll(Nested(() => FilingMainFormDto)) mainForm: FilingMainFormDto;
+  @NestedObject(() => FilingMainFormDto) mainForm: FilingMainFormDto;
 
-  @NestedArray(() => FilingSheetDto, 0, 600)
+  @NestedArray(() => FilingSheetDto, { max: 600 })
   sheets: FilingSheetDto[];
 }
 
@@ -297,11 +278,7 @@ export class InquiryAnswerDto {
   @MaxLength(2000)
   text?: string;
 
-  @ApiPropertyOptional({ type: FilingContentDto, description: 'amendment: the new full version' })
-  @IsOptional()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => FilingContentDto)
+  @NestedObject(() => FilingContentDto, { optional: true, description: 'amendment: the new full version' })
   filing?: FilingContentDto;
 }
 
