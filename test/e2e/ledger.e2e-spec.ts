@@ -202,12 +202,21 @@ describe('allowances at the edges (own database: AST-1 is taken to its limit)', 
     return (key ? req.set('Idempotency-Key', key) : req).send({ accountNumber, direction, quantity, reason, vintage });
   };
 
-  it('a correction reason of whitespace only (full-width spaces, tabs, newlines) is REASON_REQUIRED; a reason is stored trimmed', async () => {
-    for (const reason of ['\u3000', '\t\n', ' \u3000 ']) {
-      const res = await correct(trader.accountNumber, 'credit', '1', reason);
+  it('a correction reason of whitespace only (full-width spaces, tabs, newlines) is refused by validation and does not use up its Idempotency-Key; a reason is stored trimmed', async () => {
+    const [{ n: before }] = await t.db.dataSource.query(`SELECT count(*)::int AS n FROM ledger_transactions`);
+    for (const [i, reason] of ['\u3000', '  ', '\t\n', ' \u3000 ', '\u00a0\ufeff'].entries()) {
+      const key = `blank-reason-${i}`;
+      const res = await correct(trader.accountNumber, 'credit', '1', reason, key);
       expect(res.status).toBe(400);
-      expect(res.body).toMatchObject({ code: 'REASON_REQUIRED', details: { check: 'L-2003' } });
+      expect(res.body).toMatchObject({ code: 'VALIDATION_FAILED', details: { fields: [{ field: 'reason', problems: [expect.stringContaining('blank')] }] } });
+      // the same key with the reason given is a new posting, not a replay of the refusal or a conflict
+      const retried = await correct(trader.accountNumber, 'credit', '1', '訂正の理由', key);
+      expect([retried.status, retried.body.replayed]).toEqual([201, undefined]);
+      const replayed = await correct(trader.accountNumber, 'credit', '1', '訂正の理由', key);
+      expect([replayed.status, replayed.body.transactionId, replayed.body.replayed]).toEqual([201, retried.body.transactionId, true]);
     }
+    const [{ n: after }] = await t.db.dataSource.query(`SELECT count(*)::int AS n FROM ledger_transactions`);
+    expect(after).toBe(before + 5);
     const ok = await correct(trader.accountNumber, 'credit', '5', '\u3000発行数量の誤り\n');
     expect(ok.status).toBe(201);
     const [row] = await t.db.dataSource.query(`SELECT reason FROM ledger_transactions WHERE id = $1`, [ok.body.transactionId]);

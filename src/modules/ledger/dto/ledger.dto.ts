@@ -48,7 +48,18 @@ export class CorrectionDto {
   direction: 'credit' | 'debit';
 
   @ApiProperty({ example: '5' }) @IsString(WHOLE_MESSAGE) @Matches(WHOLE, WHOLE_MESSAGE) quantity: string;
-  @ApiProperty({ example: '発行数量の誤りの訂正' }) @IsString() @MinLength(1) @MaxLength(1000) reason: string;
+
+  /**
+   * Refused here when blank (spaces of any width, tabs, newlines only), before the posting: the
+   * ledger's own refusal (L-2003) is remembered under the Idempotency-Key like any posting's
+   * outcome, so the key could not be used again for the corrected request.
+   */
+  @ApiProperty({ example: '発行数量の誤りの訂正', maxLength: 1000 })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(1000)
+  @Matches(/\S/, { message: '$property を入力してください（空白のみは不可） (must not be blank)' })
+  reason: string;
 
   @ApiPropertyOptional({ example: 'P2013', description: 'credit: the vintage of the new units (required); debit: take only this vintage' })
   @IsOptional()
