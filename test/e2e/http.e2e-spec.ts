@@ -50,6 +50,44 @@ describe('HTTP plumbing (over HTTP)', () => {
     expect(page.text).toMatch(/swagger/i);
   });
 
+  it('the OpenAPI document has no dangling $ref, contact fax/emailB are strings, and no property is a shapeless object', async () => {
+    const doc = (await t.http().get('/api/openapi.json').expect(200)).body;
+    const refs: { at: string; ref: string }[] = [];
+    const walk = (node: unknown, at: string) => {
+      if (Array.isArray(node)) return node.forEach((v, i) => walk(v, `${at}/${i}`));
+      if (node === null || typeof node !== 'object') return;
+      for (const [k, v] of Object.entries(node)) {
+        if (k === '$ref' && typeof v === 'string') refs.push({ at, ref: v });
+        else walk(v, `${at}/${k}`);
+      }
+    };
+    walk(doc, '#');
+    const resolves = (ref: string) => {
+      if (!ref.startsWith('#/')) return false;
+      let node: unknown = doc;
+      for (const part of ref.slice(2).split('/').map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))) {
+        if (node === null || typeof node !== 'object' || !(part in node)) return false;
+        node = (node as Record<string, unknown>)[part];
+      }
+      return node !== undefined;
+    };
+    expect(refs.length).toBeGreaterThan(50);
+    expect(refs.filter((r) => !resolves(r.ref))).toEqual([]);
+    const schemas = doc.components.schemas as Record<string, { properties?: Record<string, { type?: string; properties?: object; additionalProperties?: unknown }> }>;
+    for (const name of ['ContactDto', 'ContactChangesDto']) {
+      for (const field of ['fax', 'emailB']) {
+        expect([name, field, schemas[name].properties![field].type]).toEqual([name, field, 'string']);
+      }
+    }
+    // a property typed `object` without a shape is a `string | null` (or similar) the document lost
+    const shapeless = Object.entries(schemas).flatMap(([name, schema]) =>
+      Object.entries(schema.properties ?? {})
+        .filter(([, p]) => p.type === 'object' && !p.properties && p.additionalProperties === undefined)
+        .map(([field]) => `${name}.${field}`),
+    );
+    expect(shapeless).toEqual([]);
+  });
+
   it('malformed JSON -> 400 MALFORMED_JSON in the error format, with a request id', async () => {
     const res = await t.http().post('/api/v1/auth/login').set('Content-Type', 'application/json').send('{"loginId": "a",');
     expect(res.status).toBe(400);

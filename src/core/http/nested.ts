@@ -11,7 +11,9 @@ type DtoClass = new () => object;
  * accept `[{…}]` where `{…}` belongs).
  */
 export function NestedObject(cls: () => DtoClass, options: { description?: string; optional?: boolean } = {}) {
-  const doc = { type: cls, description: options.description };
+  // an arrow function at `type` (swagger recognises a lazy type by that name), so the class is
+  // registered as a schema; a thunk passed through would be a dangling $ref
+  const doc = { type: () => cls(), description: options.description };
   return applyDecorators(
     options.optional ? ApiPropertyOptional(doc) : ApiProperty(doc),
     ...(options.optional ? [IsOptional()] : []),

@@ -11,6 +11,8 @@ export const PHONE = /^(0[0-9]{1,4}-[0-9]{1,4}-[0-9]{3,4}|0[0-9]{9,10})$/;
 /**
  * Presence of a field: required; optional (absent or null passes); or sent (absent passes, a value
  * sent, null included, is checked: for changes, where absent means "unchanged" and null is no value).
+ * The document types each as a string (nullable when optional): a field declared `string | null`
+ * would otherwise appear as an object.
  */
 type Presence = boolean | 'sent';
 const presence = (p: Presence, required: PropertyDecorator, optional: PropertyDecorator) =>
@@ -28,19 +30,19 @@ export const Kana = (max: number, example?: string) =>
   );
 export const PostalCode = (p: Presence = false) =>
   applyDecorators(
-    ...presence(p, ApiProperty({ example: '123-4567' }), ApiPropertyOptional({ example: '123-4567' })),
+    ...presence(p, ApiProperty({ type: String, example: '123-4567' }), ApiPropertyOptional({ type: String, example: '123-4567', nullable: p === true })),
     IsString(),
     Matches(POSTAL_CODE, { message: '$property は NNN-NNNN の形式で入力してください (format NNN-NNNN)' }),
   );
 export const Phone = (p: Presence = false) =>
   applyDecorators(
-    ...presence(p, ApiProperty({ example: '03-1234-5678' }), ApiPropertyOptional({ example: '03-1234-5679' })),
+    ...presence(p, ApiProperty({ type: String, example: '03-1234-5678' }), ApiPropertyOptional({ type: String, example: '03-1234-5679', nullable: p === true })),
     IsString(),
     Matches(PHONE, { message: '$property は電話番号の形式で入力してください (e.g. 03-1234-5678)' }),
   );
 export const Email = (p: Presence = false) =>
   applyDecorators(
-    ...presence(p, ApiProperty({ example: 'taro@example.co.jp' }), ApiPropertyOptional({ example: 'kankyo@example.co.jp' })),
+    ...presence(p, ApiProperty({ type: String, example: 'taro@example.co.jp' }), ApiPropertyOptional({ type: String, example: 'kankyo@example.co.jp', nullable: p === true })),
     IsString(),
     MaxLength(254),
     IsEmail({}, { message: '$property はメールアドレスの形式で入力してください (not an email address)' }),

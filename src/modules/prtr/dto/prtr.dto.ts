@@ -156,7 +156,7 @@ export class EligibilityDto {
 /** Filing texts: length is checked here; characters outside JIS X 0208 are a blocking finding, not a 400. */
 const FormText = (max: number, example?: string) => Text(max, example);
 const FormOptionalText = (max: number, example?: string) => [
-  ApiPropertyOptional({ maxLength: max, example, nullable: true }),
+  ApiPropertyOptional({ type: String, maxLength: max, example, nullable: true }),
   IsOptional(),
   IsString(),
   MaxLength(max),
@@ -192,7 +192,7 @@ export class FilingMainFormDto {
   @MaxLength(4, { each: true })
   secondaryIndustryCodes: string[];
 
-  @ApiPropertyOptional({ example: 'METI', nullable: true })
+  @ApiPropertyOptional({ type: String, example: 'METI', nullable: true })
   @IsOptional()
   @IsString()
   @MaxLength(8)
