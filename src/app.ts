@@ -10,7 +10,7 @@ import type { Env } from './core/config/env';
 import type { RuntimeConfig } from './core/config/runtime-config';
 import { embeddedJwtSecret, startEmbeddedDatabase, type EmbeddedDatabase } from './core/database/embedded';
 import { JsonLogger } from './core/logging/json-logger';
-import { applyKeepAlive } from './core/http/keep-alive';
+import { applyServerSettings } from './core/http/client-errors';
 import {
   accessLogMiddleware,
   bodyParserErrorMiddleware,
@@ -47,7 +47,7 @@ export async function createApp(
     abortOnError: false,
   });
   app.disable('x-powered-by');
-  applyKeepAlive(app.getHttpServer(), config.env.HTTP_KEEP_ALIVE_TIMEOUT_MS);
+  applyServerSettings(app.getHttpServer(), config.env.HTTP_KEEP_ALIVE_TIMEOUT_MS);
   // No ETag on API responses: Express would hash every response body (SHA-1) for a header that no
   // client of this API sends back (there are no conditional requests).
   app.set('etag', false);

@@ -293,3 +293,53 @@ describe('keep-alive connections', () => {
     expect(idle).toBeLessThan(4000);
   });
 });
+
+describe("errors Node's HTTP parser answers itself (431, 400) have the JSON error body", () => {
+  let t: TestApp;
+  let port: number;
+  beforeAll(async () => {
+    t = await createTestApp();
+    await t.app.listen(0, '127.0.0.1');
+    port = (t.app.getHttpServer().address() as { port: number }).port;
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  /** Writes raw bytes on a new connection; resolves with everything the server sent before it closed. */
+  const raw = (bytes: string) =>
+    new Promise<{ status: number; headers: string; body: string }>((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1');
+      let answer = '';
+      socket.on('data', (chunk) => (answer += chunk.toString('utf8')));
+      socket.on('error', (error) => (answer ? undefined : reject(error)));
+      socket.on('close', () => {
+        const [head, ...rest] = answer.split('\r\n\r\n');
+        resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1]), headers: head, body: rest.join('\r\n\r\n') });
+      });
+      socket.write(bytes);
+    });
+
+  it('a request header over the parser limit -> 431 HEADER_TOO_LARGE in the error format, connection closed', async () => {
+    const res = await raw(`GET /health HTTP/1.1\r\nHost: localhost\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
+    expect(res.status).toBe(431);
+    expect(res.headers).toMatch(/\r\ncontent-type: application\/json; charset=utf-8/i);
+    expect(res.headers).toMatch(/\r\nconnection: close/i);
+    const body = JSON.parse(res.body);
+    expect(body).toEqual({ code: 'HEADER_TOO_LARGE', message: 'リクエストヘッダーが大きすぎます。', details: {}, requestId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    expect(res.headers).toContain(`X-Request-Id: ${body.requestId}`);
+  });
+
+  it('a request Node cannot parse -> 400 BAD_REQUEST in the error format', async () => {
+    for (const bytes of ['NOT HTTP AT ALL\r\n\r\n', 'GET /health HTTP/1.1\r\nHost: localhost\r\nBad Header Name: x\r\n\r\n', 'POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello']) {
+      const res = await raw(bytes);
+      expect([bytes.slice(0, 20), res.status]).toEqual([bytes.slice(0, 20), 400]);
+      expect(JSON.parse(res.body)).toMatchObject({ code: 'BAD_REQUEST', message: expect.any(String), details: {} });
+    }
+  });
+
+  it('the server still answers after refusing those', async () => {
+    const res = await raw('GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n');
+    expect(res.status).toBe(200);
+  });
+});

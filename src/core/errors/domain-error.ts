@@ -73,11 +73,21 @@ export const CoreErrors = defineErrors({
     ja: '現在の状態ではこの操作はできません。',
     en: 'This action is not allowed in the current state.',
   },
+  REQUEST_TIMEOUT: {
+    status: 408,
+    ja: 'リクエストの受信が時間内に完了しませんでした。',
+    en: 'The request was not received in time.',
+  },
   PAYLOAD_TOO_LARGE: { status: 413, ja: '送信データが大きすぎます。', en: 'The request body is too large.' },
   UNSUPPORTED_MEDIA_TYPE: {
     status: 415,
     ja: 'このデータ形式には対応していません。',
     en: 'Unsupported media type.',
+  },
+  HEADER_TOO_LARGE: {
+    status: 431,
+    ja: 'リクエストヘッダーが大きすぎます。',
+    en: 'The request headers are too large.',
   },
   TOO_MANY_REQUESTS: {
     status: 429,

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { INestApplication } from '@nestjs/common';
 import type { Env } from '../../core/config/env';
-import { applyKeepAlive } from '../../core/http/keep-alive';
+import { applyServerSettings } from '../../core/http/client-errors';
 import { CertificatesService } from './certificates.service';
 import { issueServerCertificate } from './pki/ca';
 import { httpsServerOptions } from './pki/tls';
@@ -26,6 +26,6 @@ export async function createTlsServer(app: INestApplication, env: Env): Promise<
         validityDays: Math.min(397, Math.floor((Date.parse(new X509Certificate(ca.certPem).validTo) - Date.now()) / 86_400_000) - 1),
       });
   const server = createServer(httpsServerOptions({ ...own, caCertPem: ca.certPem }), app.getHttpAdapter().getInstance());
-  applyKeepAlive(server, env.HTTP_KEEP_ALIVE_TIMEOUT_MS);
+  applyServerSettings(server, env.HTTP_KEEP_ALIVE_TIMEOUT_MS);
   return server;
 }
