@@ -10,7 +10,7 @@ import type { Env } from './core/config/env';
 import type { RuntimeConfig } from './core/config/runtime-config';
 import { embeddedJwtSecret, startEmbeddedDatabase, type EmbeddedDatabase } from './core/database/embedded';
 import { JsonLogger } from './core/logging/json-logger';
-import { applyServerSettings } from './core/http/client-errors';
+import { applyServerSettings, hostHeaderMiddleware } from './core/http/client-errors';
 import {
   accessLogMiddleware,
   bodyParserErrorMiddleware,
@@ -53,6 +53,7 @@ export async function createApp(
   app.set('etag', false);
   app.use(requestIdMiddleware);
   app.use(accessLogMiddleware);
+  app.use(hostHeaderMiddleware);
   // every state-changing request is recorded when its response is finished
   app.use(app.get(AuditService).middleware());
   app.use(contentTypeMiddleware);

@@ -294,7 +294,7 @@ describe('keep-alive connections', () => {
   });
 });
 
-describe("errors Node's HTTP parser answers itself (431, 400) have the JSON error body", () => {
+describe("answers Node's HTTP server would write itself (431, 400, 417) have the JSON error body", () => {
   let t: TestApp;
   let port: number;
   beforeAll(async () => {
@@ -336,6 +336,26 @@ describe("errors Node's HTTP parser answers itself (431, 400) have the JSON erro
       expect([bytes.slice(0, 20), res.status]).toEqual([bytes.slice(0, 20), 400]);
       expect(JSON.parse(res.body)).toMatchObject({ code: 'BAD_REQUEST', message: expect.any(String), details: {} });
     }
+  });
+
+  it('an HTTP/1.1 request without Host -> 400 BAD_REQUEST in the error format (HTTP/1.0 needs none)', async () => {
+    const res = await raw('GET /health HTTP/1.1\r\nConnection: close\r\n\r\n');
+    expect(res.status).toBe(400);
+    expect(res.headers).toMatch(/\r\nconnection: close/i);
+    expect(JSON.parse(res.body)).toEqual({ code: 'BAD_REQUEST', message: expect.any(String), details: { header: 'Host' }, requestId: expect.any(String) });
+    const old = await raw('GET /health HTTP/1.0\r\n\r\n');
+    expect(old.status).toBe(200);
+  });
+
+  it('an Expect header other than 100-continue -> 417 EXPECTATION_FAILED in the error format', async () => {
+    const res = await raw('GET /health HTTP/1.1\r\nHost: localhost\r\nExpect: something-else\r\n\r\n');
+    expect(res.status).toBe(417);
+    expect(JSON.parse(res.body)).toEqual({ code: 'EXPECTATION_FAILED', message: 'Expect ヘッダーの指定には対応していません。', details: { expect: 'something-else' }, requestId: expect.any(String) });
+    // 100-continue still works
+    const body = JSON.stringify({ loginId: 'nobody', password: 'wrong' });
+    const cont = await raw(`POST /api/v1/auth/login HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nExpect: 100-continue\r\n\r\n${body}`);
+    expect(cont.headers).toMatch(/^HTTP\/1\.1 100 Continue/);
+    expect(cont.body).toMatch(/^HTTP\/1\.1 401 /);
   });
 
   it('the server still answers after refusing those', async () => {

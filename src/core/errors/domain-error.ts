@@ -84,6 +84,11 @@ export const CoreErrors = defineErrors({
     ja: 'このデータ形式には対応していません。',
     en: 'Unsupported media type.',
   },
+  EXPECTATION_FAILED: {
+    status: 417,
+    ja: 'Expect ヘッダーの指定には対応していません。',
+    en: 'The Expect header given is not supported.',
+  },
   HEADER_TOO_LARGE: {
     status: 431,
     ja: 'リクエストヘッダーが大きすぎます。',

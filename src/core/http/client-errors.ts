@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { STATUS_CODES, type Server } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Logger } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
 import { errorSpec } from '../errors/domain-error';
+import { sendError } from '../errors/error-response';
 import { applyKeepAlive } from './keep-alive';
 
 /** What Node's HTTP parser refused, by its error code (the statuses Node itself would answer with). */
@@ -45,8 +47,35 @@ export function answerClientErrors(server: Pick<Server, 'on'>): void {
   });
 }
 
+/**
+ * The other answers Node writes itself, in the API's format:
+ * - an `Expect` header other than `100-continue`: 417 EXPECTATION_FAILED (Node's bare 417 otherwise);
+ * - an HTTP/1.1 request without `Host`: Node's own check (a bare 400) is turned off here and the same
+ *   rule is applied by hostHeaderMiddleware, which answers 400 BAD_REQUEST in the error format.
+ */
+export function answerNodeRefusals(server: Server): void {
+  (server as Server & { requireHostHeader?: boolean }).requireHostHeader = false;
+  server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
+    const spec = errorSpec('EXPECTATION_FAILED')!;
+    const requestId = randomUUID();
+    const body = JSON.stringify({ code: 'EXPECTATION_FAILED', message: spec.ja, details: { expect: req.headers.expect ?? null }, requestId });
+    res.writeHead(spec.status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body), 'X-Request-Id': requestId, Connection: 'close' });
+    res.end(body);
+  });
+}
+
+/** An HTTP/1.1 request must name its Host (RFC 9112 §3.2); see answerNodeRefusals. Register first. */
+export function hostHeaderMiddleware(req: Request, res: Response, next: NextFunction) {
+  if (req.httpVersionMajor === 1 && req.httpVersionMinor >= 1 && req.headers.host === undefined) {
+    res.setHeader('Connection', 'close');
+    return sendError(req, res, 'BAD_REQUEST', { header: 'Host' });
+  }
+  next();
+}
+
 /** The settings every server of the app gets (the plain HTTP one and the PRTR TLS one alike). */
 export function applyServerSettings(server: Server, keepAliveMs: number): void {
   applyKeepAlive(server, keepAliveMs);
   answerClientErrors(server);
+  answerNodeRefusals(server);
 }
