@@ -213,51 +213,52 @@ describe('schema-driven fuzz of every JSON route (e2e)', () => {
     return JSON.stringify(copy).replace(`"${marker}"`, JSON.stringify(key));
   };
 
-  /** The paths of the string properties of a body (where the body has the containing object). */
-  const stringPaths = (schema: Schema, value: unknown, path: string[] = []): string[][] => {
+  /**
+   * Every property of a body at any depth, with its schema and the body's own value: the properties
+   * of the body and of each object it holds (of an array of objects, the first element).
+   */
+  const propertiesOf = (schema: Schema, value: unknown, path: string[] = []): { path: string[]; schema: Schema; own: unknown }[] => {
     const s = resolve(schema);
-    if (path.length > 6 || value === null || typeof value !== 'object') return [];
-    if (Array.isArray(value)) return s.items && value.length > 0 ? stringPaths(s.items, value[0], [...path, '0']) : [];
+    if (path.length > 8 || value === null || typeof value !== 'object') return [];
+    if (Array.isArray(value)) return s.items && value.length > 0 ? propertiesOf(s.items, value[0], [...path, '0']) : [];
     return Object.entries(s.properties ?? {}).flatMap(([key, p]) => {
-      const ps = resolve(p);
-      if (ps.type === 'string') return [[...path, key]];
-      return key in value ? stringPaths(p, (value as Record<string, unknown>)[key], [...path, key]) : [];
+      const own = (value as Record<string, unknown>)[key];
+      return [{ path: [...path, key], schema: p, own }, ...(own === undefined ? [] : propertiesOf(p, own, [...path, key]))];
     });
+  };
+  /** A copy of the body with the value at `path` replaced. */
+  const withValueAt = (base: Record<string, unknown>, path: string[], value: unknown) => {
+    const body = structuredClone(base);
+    let target = body as Record<string, unknown>;
+    for (const p of path.slice(0, -1)) target = target[p] as Record<string, unknown>;
+    target[path[path.length - 1]] = value;
+    return body;
   };
 
   const casesFor = (schema: Schema): Case[] => {
-    const s = resolve(schema);
     const base = sample(schema) as Record<string, unknown>;
-    const props = Object.entries(s.properties ?? {});
     const cases: Case[] = [];
-    const withProp = (key: string, value: unknown) => ({ ...base, [key]: value });
-    for (const [key, p] of props) {
-      cases.push({ name: `${key}: wrong type`, body: withProp(key, wrongType(p)), shape: true });
-      cases.push({ name: `${key}: null`, body: withProp(key, null), shape: true, lenient: true });
+    for (const { path, schema: p, own } of propertiesOf(schema, base)) {
+      const name = path.join('.');
+      const at = (value: unknown) => withValueAt(base, path, value);
+      cases.push({ name: `${name}: wrong type`, body: at(wrongType(p)), shape: true });
+      cases.push({ name: `${name}: null`, body: at(null), shape: true, lenient: true });
       const ps = resolve(p);
       // the base body's own value where it has one (valid with the rest), else one from the schema
-      const own = base[key];
       if (ps.type === 'array') {
         const element = Array.isArray(own) && own.length > 0 ? own[0] : ps.items ? sample(ps.items) : 1;
-        cases.push({ name: `${key}: object for an array`, body: withProp(key, { 0: element }), shape: true });
+        cases.push({ name: `${name}: object for an array`, body: at({ 0: element }), shape: true });
         if (ps.items && isObjectSchema(ps.items)) {
-          cases.push({ name: `${key}: an array for each element object`, body: withProp(key, [[element]]), shape: true });
-          cases.push({ name: `${key}: an array for one element object`, body: withProp(key, [...(Array.isArray(own) ? own.slice(1) : []), [element]]), shape: true });
+          cases.push({ name: `${name}: an array for each element object`, body: at([[element]]), shape: true });
+          cases.push({ name: `${name}: an array for one element object`, body: at([...(Array.isArray(own) ? own.slice(1) : []), [element]]), shape: true });
         }
       }
       if (isObjectSchema(p)) {
         const inner = (own !== null && typeof own === 'object' && !Array.isArray(own) ? own : sample(p)) as Record<string, unknown>;
-        cases.push({ name: `${key}: array for an object`, body: withProp(key, [inner]), shape: true });
-        for (const k of PROTOTYPE_KEYS) cases.push({ name: `${key}.${k} key`, body: withKeyAt({ ...base, [key]: inner }, [key], k), raw: true, shape: true });
+        cases.push({ name: `${name}: array for an object`, body: at([inner]), shape: true });
+        for (const k of PROTOTYPE_KEYS) cases.push({ name: `${name}.${k} key`, body: withKeyAt(at(inner), path, k), raw: true, shape: true });
       }
-    }
-    // every string property, at any depth (objects, and the first element of arrays of objects)
-    for (const path of stringPaths(schema, base)) {
-      const body = structuredClone(base);
-      let target = body as Record<string, unknown>;
-      for (const p of path.slice(0, -1)) target = target[p] as Record<string, unknown>;
-      target[path[path.length - 1]] = LONG;
-      cases.push({ name: `${path.join('.')}: 100,000 characters`, body, shape: true });
+      if (ps.type === 'string') cases.push({ name: `${name}: 100,000 characters`, body: at(LONG), shape: true });
     }
     cases.push({ name: 'array for the body', body: [base], shape: true });
     cases.push({ name: 'a string for the body', body: '"text"', raw: true, shape: true });
