@@ -258,7 +258,16 @@ describe('schema-driven fuzz of every JSON route (e2e)', () => {
         cases.push({ name: `${name}: array for an object`, body: at([inner]), shape: true });
         for (const k of PROTOTYPE_KEYS) cases.push({ name: `${name}.${k} key`, body: withKeyAt(at(inner), path, k), raw: true, shape: true });
       }
-      if (ps.type === 'string') cases.push({ name: `${name}: 100,000 characters`, body: at(LONG), shape: true });
+      if (ps.type === 'string') {
+        cases.push({ name: `${name}: 100,000 characters`, body: at(LONG), shape: true });
+        // text PostgreSQL cannot store: refused as input, not a database error
+        cases.push({ name: `${name}: NUL`, body: at(`a\u0000b`), shape: true });
+        cases.push({ name: `${name}: lone surrogate`, body: at(`a\ud800b`), shape: true });
+      }
+      if (ps.type === 'integer' || ps.type === 'number') {
+        // numbers beyond any column, negative, fractional, beyond exact integers: refused or handled, never a 5xx
+        for (const n of [1e300, -1e300, -1, 0.5, 2 ** 53 + 2]) cases.push({ name: `${name}: ${n}`, body: at(n), shape: true, lenient: true });
+      }
     }
     cases.push({ name: 'array for the body', body: [base], shape: true });
     cases.push({ name: 'a string for the body', body: '"text"', raw: true, shape: true });
