@@ -33,6 +33,18 @@ export function summarize(value: unknown, depth = 0): unknown {
   );
 }
 
+/** What a request's facts give a posting's event; the posting sets its time, login uuid (the initiator) and outcome. */
+const POSTING_FACTS = new Set(['login_id', 'role', 'action', 'target_type', 'target_id', 'target_holder_id', 'status', 'request_id', 'client_ip', 'summary']);
+
+/** An event keyed by audit_events' column names (loginId → login_id), optionally only some columns. */
+function columns(event: Partial<AuditEvent>, only?: Set<string>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(event)
+      .map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v] as const)
+      .filter(([k]) => !only || only.has(k)),
+  );
+}
+
 export interface AuditFilter {
   from?: string;
   to?: string;
@@ -59,20 +71,44 @@ export class AuditService implements OnApplicationBootstrap, OnApplicationShutdo
     @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
   ) {}
 
-  /** Express middleware: records every state-changing request when its response is finished. */
+  /**
+   * Express middleware: records every state-changing request when its response is finished. A
+   * request whose posting wrote the request's event in the posting's own transaction
+   * (ledger_post_batch() v4: the service claims it, res.locals.auditedByPosting) gets no second
+   * event; refusals, replays and every other request are recorded here, buffered.
+   */
   middleware() {
     return (req: Request, res: Response, next: NextFunction) => {
       if (!STATE_CHANGING.has(req.method)) return next();
       const ctx = requestContext.get(); // the 'finish' event fires outside the request's context
+      let pending: Promise<unknown> | undefined;
+      if (ctx) {
+        ctx.audit = {
+          // at the posting: the route, the actor and the body are known, and Nest has set the status it answers
+          facts: () => columns(this.describe(req, res, ctx.change, false), POSTING_FACTS),
+          claim: () => {
+            res.locals.auditedByPosting = true;
+          },
+          track: (posting) => {
+            pending = posting.catch(() => undefined);
+          },
+        };
+      }
       let done = false;
       const once = (aborted: boolean) => {
         if (done) return;
         done = true;
-        try {
-          this.record(req, res, ctx?.change, aborted);
-        } catch (error) {
-          this.logger.error({ msg: 'audit record failed', error: (error as Error).message });
-        }
+        const go = () => {
+          if (res.locals.auditedByPosting) return;
+          try {
+            this.record(req, res, ctx?.change, aborted);
+          } catch (error) {
+            this.logger.error({ msg: 'audit record failed', error: (error as Error).message });
+          }
+        };
+        // a client that went away while its posting ran: whether the posting wrote the event is known after it
+        if (pending) void pending.then(go);
+        else go();
       };
       // 'close' without 'finish': the client went away; what the request did is recorded all the same
       res.on('finish', () => once(false));
@@ -81,12 +117,13 @@ export class AuditService implements OnApplicationBootstrap, OnApplicationShutdo
     };
   }
 
-  private record(
+  /** The audit event of a request, as it stands (outcome and status from the response). */
+  private describe(
     req: Request,
     res: Response,
     change?: { before?: Record<string, unknown>; after?: Record<string, unknown> },
     aborted = false,
-  ) {
+  ): Partial<AuditEvent> {
     const actor = (req as Request & { user?: Actor }).user;
     const route = (req as Request & { route?: { path?: string } }).route?.path;
     const path = route ?? req.originalUrl.split('?')[0];
@@ -98,7 +135,7 @@ export class AuditService implements OnApplicationBootstrap, OnApplicationShutdo
       str(Object.values(params)[0]) ?? str(body.fromAccount) ?? str(body.accountNumber) ?? str(body.targetHolderId) ?? str(body.loginId) ?? null;
     const holderFromRoute = segments[0] === 'target-holders' && UUID.test(params.id ?? '') ? params.id : null;
     const file = (req as Request & { file?: { originalname: string; size: number } }).file;
-    this.buffer.push({
+    return {
       at: new Date(),
       loginUuid: actor?.id ?? null,
       loginId: actor?.loginId ?? str(body.loginId)?.slice(0, 128) ?? null,
@@ -117,7 +154,16 @@ export class AuditService implements OnApplicationBootstrap, OnApplicationShutdo
         ...(file ? { file: { name: file.originalname, size: file.size } } : {}),
         ...(change && res.statusCode < 400 ? { before: summarize(change.before), after: summarize(change.after) } : {}),
       } as Record<string, never>,
-    });
+    };
+  }
+
+  private record(
+    req: Request,
+    res: Response,
+    change?: { before?: Record<string, unknown>; after?: Record<string, unknown> },
+    aborted = false,
+  ) {
+    this.buffer.push(this.describe(req, res, change, aborted));
     if (this.buffer.length >= AuditService.FLUSH_MAX) void this.flush();
     else this.flushTimer ??= setTimeout(() => void this.flush(), AuditService.FLUSH_MS);
   }
@@ -148,8 +194,7 @@ export class AuditService implements OnApplicationBootstrap, OnApplicationShutdo
 
   /** Writes events already sealed into the chain: audit_append(), one statement (migrations/sql/audit.v2.ts). */
   private async append(events: Partial<AuditEvent>[]): Promise<void> {
-    const rows = events.map((e) => Object.fromEntries(Object.entries(e).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v])));
-    await this.db.query(`SELECT audit_append($1::jsonb)`, [jsonParam(rows)]);
+    await this.db.query(`SELECT audit_append($1::jsonb)`, [jsonParam(events.map((e) => columns(e)))]);
   }
 
   onApplicationBootstrap() {
