@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
+import { DataSource } from 'typeorm';
 import { AuditService } from '../../src/modules/audit/audit.service';
 import { verifyAudit } from '../../src/modules/audit/verify';
 import { BOOTSTRAP_LOGIN, createTestApp, type TestApp, binary } from '../support/app';
@@ -129,6 +130,21 @@ describe('the audit trail', () => {
     const pair = await q.query(`SELECT login_id, seq FROM audit_events WHERE login_id IN ('batch-1', 'batch-2') ORDER BY seq`);
     expect(pair.map((r: { login_id: string }) => r.login_id)).toEqual(['batch-1', 'batch-2']);
     await expect(q.query(`SELECT audit_append('{"action": "POST /x"}'::jsonb)`)).rejects.toThrow(/expects a JSON array/);
+    expect(await verifyAudit(q)).toMatchObject({ firstBroken: null, unsealed: 0 });
+  });
+
+  it('seals many unsealed rows in chunks, in id order, up to the limit asked; the chain verifies', async () => {
+    const q = t.db.dataSource;
+    await audit.seal();
+    await q.query(`INSERT INTO audit_events (action, outcome, status, login_id) SELECT 'POST /bulk', 'ok', 200, 'bulk-' || g FROM generate_series(1, 2600) g`);
+    const query = jest.spyOn(t.app.get(DataSource), 'query'); // the app's own data source
+    expect(await audit.seal(2500)).toBe(2500);
+    expect(query.mock.calls.filter(([sql]) => String(sql).includes('audit_seal')).map(([, params]) => params)).toEqual([[1000], [1000], [500]]);
+    query.mockRestore();
+    expect(await verifyAudit(q)).toMatchObject({ firstBroken: null, unsealed: 100 });
+    expect(await audit.seal()).toBe(100);
+    const order = await q.query(`SELECT login_id FROM audit_events WHERE login_id LIKE 'bulk-%' ORDER BY seq`);
+    expect(order.map((r: { login_id: string }) => r.login_id)).toEqual(Array.from({ length: 2600 }, (_, i) => `bulk-${i + 1}`));
     expect(await verifyAudit(q)).toMatchObject({ firstBroken: null, unsealed: 0 });
   });
 

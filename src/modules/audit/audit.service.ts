@@ -65,6 +65,7 @@ export class AuditService implements OnApplicationBootstrap, OnApplicationShutdo
   private flushing: Promise<void> = Promise.resolve();
   private static readonly FLUSH_MS = 100;
   private static readonly FLUSH_MAX = 500;
+  private static readonly SEAL_CHUNK = 1000;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -215,11 +216,21 @@ export class AuditService implements OnApplicationBootstrap, OnApplicationShutdo
     await this.flush();
   }
 
-  /** Chains unsealed events (in id order), up to `limit` per call; returns how many. */
+  /**
+   * Chains unsealed events (in id order: the postings' own events, rows written the old way), up to
+   * `limit` per call, in chunks of SEAL_CHUNK (one short transaction each, so sealing never holds
+   * back PostgreSQL's cleanup of busy rows for long); returns how many.
+   */
   async seal(limit = 5000): Promise<number> {
     await this.flush();
-    const [{ n }] = await this.db.query(`SELECT audit_seal($1) AS n`, [limit]);
-    return n;
+    let total = 0;
+    while (total < limit) {
+      const chunk = Math.min(AuditService.SEAL_CHUNK, limit - total);
+      const [{ n }] = await this.db.query(`SELECT audit_seal($1) AS n`, [chunk]);
+      total += n;
+      if (n < chunk) break;
+    }
+    return total;
   }
 
   async list(filter: AuditFilter) {
