@@ -198,6 +198,44 @@ describe('the audit trail', () => {
     expect(await verifyAudit(q)).toMatchObject({ firstBroken: null, unsealed: 0, unaudited: 0 });
   });
 
+  it('a client that goes away while its posting waits: the posting writes the one event, the middleware none', async () => {
+    const q = t.db.dataSource;
+    const lock = q.createQueryRunner();
+    await lock.connect();
+    await lock.startTransaction();
+    const requestId = `gone-${Date.now()}`;
+    try {
+      await lock.query(`SELECT 1 FROM accounts WHERE account_number = $1 FOR UPDATE`, [holder.accountNumber]); // the posting waits here
+      const gone = await t
+        .http()
+        .post('/api/v1/transfers')
+        .set(auth(holder.a.token!))
+        .set('X-Request-Id', requestId)
+        .timeout({ response: 300 })
+        .send({ fromAccount: holder.accountNumber, toAccount: 'AST-101', quantity: '1' })
+        .then(() => 'answered', (e: { timeout?: number }) => (e.timeout ? 'timed out' : 'failed'));
+      expect(gone).toBe('timed out'); // the client closed the connection while the posting waited
+      await new Promise((r) => setTimeout(r, 100));
+      await settle();
+      expect(await q.query(`SELECT 1 FROM audit_events WHERE request_id = $1`, [requestId])).toEqual([]); // nothing recorded yet
+      await lock.commitTransaction();
+    } finally {
+      if (lock.isTransactionActive) await lock.rollbackTransaction();
+      await lock.release();
+    }
+    let events: { outcome: string; tx: string | null }[] = [];
+    for (let i = 0; i < 50 && !events.length; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      events = await q.query(`SELECT outcome, summary->'after'->>'transactionId' AS tx FROM audit_events WHERE request_id = $1`, [requestId]);
+    }
+    await settle(); // (had the middleware recorded the request too, its event would be written now)
+    events = await q.query(`SELECT outcome, summary->'after'->>'transactionId' AS tx FROM audit_events WHERE request_id = $1`, [requestId]);
+    expect(events).toEqual([{ outcome: 'ok', tx: expect.any(String) }]);
+    const [{ n }] = await q.query(`SELECT count(*)::int AS n FROM ledger_transactions WHERE id = $1::uuid`, [events[0].tx]);
+    expect(n).toBe(1);
+    await audit.seal();
+  });
+
   it('audit:verify reports a posting without an audit event naming it, and exits 1', async () => {
     const q = t.db.dataSource;
     const posted = await t.http().post('/api/v1/transfers').set(auth(holder.a.token!)).send({ fromAccount: holder.accountNumber, toAccount: 'AST-101', quantity: '1' }).expect(201);

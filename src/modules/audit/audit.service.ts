@@ -201,7 +201,7 @@ export class AuditService implements OnApplicationBootstrap, OnApplicationShutdo
   onApplicationBootstrap() {
     if (!this.config.env.NOTIFY_DISPATCH) return; // background work off (tests drive it themselves)
     const tick = () => {
-      this.seal()
+      this.seal(20_000) // (postings' events arrive unsealed: a storm writes thousands a second)
         .catch((error) => this.logger.warn({ msg: 'audit seal failed', error: (error as Error).message }))
         .finally(() => {
           if (this.timer !== undefined) this.timer = setTimeout(tick, 2000);
