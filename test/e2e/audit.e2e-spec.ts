@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
+import { DataSource } from 'typeorm';
 import { AuditService } from '../../src/modules/audit/audit.service';
 import { verifyAudit } from '../../src/modules/audit/verify';
 import { BOOTSTRAP_LOGIN, createTestApp, type TestApp, binary } from '../support/app';
@@ -107,6 +108,7 @@ describe('the audit trail', () => {
   });
 
   it('seals events into the chain as they are written; rows written unsealed are chained by the sealer after them', async () => {
+    await audit.seal(); // (the postings' events of the tests before, written unsealed: chained first)
     await t.http().post('/api/v1/auth/login').send({ loginId: 'sealed-at-write', password: 'x' }).expect(401);
     await settle(); // no audit.seal(): the write itself chains the event
     const q = t.db.dataSource;
@@ -131,6 +133,131 @@ describe('the audit trail', () => {
     expect(await verifyAudit(q)).toMatchObject({ firstBroken: null, unsealed: 0 });
   });
 
+  it('seals many unsealed rows in chunks, in id order, up to the limit asked; the chain verifies', async () => {
+    const q = t.db.dataSource;
+    await audit.seal();
+    await q.query(`INSERT INTO audit_events (action, outcome, status, login_id) SELECT 'POST /bulk', 'ok', 200, 'bulk-' || g FROM generate_series(1, 2600) g`);
+    const query = jest.spyOn(t.app.get(DataSource), 'query'); // the app's own data source
+    expect(await audit.seal(2500)).toBe(2500);
+    expect(query.mock.calls.filter(([sql]) => String(sql).includes('audit_seal')).map(([, params]) => params)).toEqual([[1000], [1000], [500]]);
+    query.mockRestore();
+    expect(await verifyAudit(q)).toMatchObject({ firstBroken: null, unsealed: 100 });
+    expect(await audit.seal()).toBe(100);
+    const order = await q.query(`SELECT login_id FROM audit_events WHERE login_id LIKE 'bulk-%' ORDER BY seq`);
+    expect(order.map((r: { login_id: string }) => r.login_id)).toEqual(Array.from({ length: 2600 }, (_, i) => `bulk-${i + 1}`));
+    expect(await verifyAudit(q)).toMatchObject({ firstBroken: null, unsealed: 0 });
+  });
+
+  it("writes a posting's event with the posting: one per transfer, naming its transaction, before any flush; refusals and replays keep the buffered path", async () => {
+    const q = t.db.dataSource;
+    await creditByCorrection(t, sec, holder.accountNumber, '20');
+    const send = (quantity: string, key: string) =>
+      t.http().post('/api/v1/transfers').set(auth(holder.a.token!)).set('Idempotency-Key', key).send({ fromAccount: holder.accountNumber, toAccount: 'AST-101', quantity });
+    const [{ balance }] = await q.query(`SELECT balance::text FROM accounts WHERE account_number = $1`, [holder.accountNumber]);
+    const posted = await send('3', 'audit-posting-1').expect(201);
+    const tx = posted.body.transactionId as string;
+    const naming = () => q.query(`SELECT * FROM audit_events WHERE summary->'after'->>'transactionId' = $1`, [tx]);
+    // no flush: the event was committed with the posting (unsealed until the sealer chains it)
+    const [event, ...more] = await naming();
+    expect(more).toEqual([]);
+    const [{ id: loginUuid }] = await q.query(`SELECT id FROM logins WHERE login_id = $1`, [holder.a.loginId]);
+    expect(event).toMatchObject({
+      login_uuid: loginUuid,
+      login_id: holder.a.loginId,
+      role: 'holder_a',
+      action: 'POST /api/v1/transfers',
+      target_type: 'transfers',
+      target_id: holder.accountNumber,
+      target_holder_id: holder.id,
+      outcome: 'ok',
+      status: 201,
+      request_id: posted.headers['x-request-id'],
+      client_ip: expect.any(String),
+      seq: null,
+      hash: null,
+    });
+    expect(event.summary).toEqual({
+      body: { fromAccount: holder.accountNumber, toAccount: 'AST-101', quantity: '3' },
+      before: { account: holder.accountNumber, balance },
+      after: { account: holder.accountNumber, balance: String(Number(balance) - 3), transactionId: tx },
+    });
+    // a replay (nothing posted) and a refusal are recorded by the middleware, as before
+    const replay = await send('3', 'audit-posting-1').expect(201);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    const refused = await send('100000', 'audit-posting-2').expect(422);
+    await settle();
+    const byRequest = async (id: string) => q.query(`SELECT outcome, status, seq IS NOT NULL AS sealed FROM audit_events WHERE request_id = $1`, [id]);
+    expect(await byRequest(posted.headers['x-request-id'])).toEqual([{ outcome: 'ok', status: 201, sealed: false }]); // no second event
+    expect(await byRequest(replay.headers['x-request-id'])).toEqual([{ outcome: 'ok', status: 201, sealed: true }]);
+    expect(await byRequest(refused.headers['x-request-id'])).toEqual([{ outcome: 'INSUFFICIENT_BALANCE', status: 422, sealed: true }]);
+    expect(await naming()).toHaveLength(1);
+    // the sealer chains it like any unsealed row; the chain verifies and every posting has its event
+    await audit.seal();
+    const [sealed] = await naming();
+    expect(sealed.hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(await verifyAudit(q)).toMatchObject({ firstBroken: null, unsealed: 0, unaudited: 0 });
+  });
+
+  it('a client that goes away while its posting waits: the posting writes the one event, the middleware none', async () => {
+    const q = t.db.dataSource;
+    const lock = q.createQueryRunner();
+    await lock.connect();
+    await lock.startTransaction();
+    const requestId = `gone-${Date.now()}`;
+    try {
+      await lock.query(`SELECT 1 FROM accounts WHERE account_number = $1 FOR UPDATE`, [holder.accountNumber]); // the posting waits here
+      const gone = await t
+        .http()
+        .post('/api/v1/transfers')
+        .set(auth(holder.a.token!))
+        .set('X-Request-Id', requestId)
+        .timeout({ response: 300 })
+        .send({ fromAccount: holder.accountNumber, toAccount: 'AST-101', quantity: '1' })
+        .then(() => 'answered', (e: { timeout?: number }) => (e.timeout ? 'timed out' : 'failed'));
+      expect(gone).toBe('timed out'); // the client closed the connection while the posting waited
+      await new Promise((r) => setTimeout(r, 100));
+      await settle();
+      expect(await q.query(`SELECT 1 FROM audit_events WHERE request_id = $1`, [requestId])).toEqual([]); // nothing recorded yet
+      await lock.commitTransaction();
+    } finally {
+      if (lock.isTransactionActive) await lock.rollbackTransaction();
+      await lock.release();
+    }
+    let events: { outcome: string; tx: string | null }[] = [];
+    for (let i = 0; i < 50 && !events.length; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      events = await q.query(`SELECT outcome, summary->'after'->>'transactionId' AS tx FROM audit_events WHERE request_id = $1`, [requestId]);
+    }
+    await settle(); // (had the middleware recorded the request too, its event would be written now)
+    events = await q.query(`SELECT outcome, summary->'after'->>'transactionId' AS tx FROM audit_events WHERE request_id = $1`, [requestId]);
+    expect(events).toEqual([{ outcome: 'ok', tx: expect.any(String) }]);
+    const [{ n }] = await q.query(`SELECT count(*)::int AS n FROM ledger_transactions WHERE id = $1::uuid`, [events[0].tx]);
+    expect(n).toBe(1);
+    await audit.seal();
+  });
+
+  it('audit:verify reports a posting without an audit event naming it, and exits 1', async () => {
+    const q = t.db.dataSource;
+    const posted = await t.http().post('/api/v1/transfers').set(auth(holder.a.token!)).send({ fromAccount: holder.accountNumber, toAccount: 'AST-101', quantity: '1' }).expect(201);
+    const tx = posted.body.transactionId as string;
+    // the event lost (as a crash lost the middleware's buffered events before postings wrote their own)
+    await q.query(`ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only`);
+    try {
+      await q.query(`DELETE FROM audit_events WHERE summary->'after'->>'transactionId' = $1 AND seq IS NULL`, [tx]);
+    } finally {
+      await q.query(`ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only`);
+    }
+    const report = await verifyAudit(q);
+    expect(report).toMatchObject({ firstBroken: null, unaudited: 1, unauditedSample: [tx] });
+    const cli = spawnSync(process.execPath, [join(__dirname, '../../dist/scripts/audit-verify.js')], { env: { PATH: process.env.PATH!, DATABASE_URL: t.db.url }, encoding: 'utf8' });
+    expect(cli.status).toBe(1);
+    expect(cli.stdout).toContain(`UNAUDITED: 1 of ${report.postings} postings have no audit event naming their transaction, e.g. ${tx}`);
+    expect(cli.stdout).toMatch(/audit:verify sealed=\d+ unsealed=0 FAILED postings=\d+ unaudited=1/);
+    // an event naming it (sealed as it is written) settles it
+    await q.query(`SELECT audit_append($1::jsonb)`, [JSON.stringify([{ action: 'POST /api/v1/transfers', outcome: 'ok', status: 201, summary: { after: { transactionId: tx } } }])]);
+    expect(await verifyAudit(q)).toMatchObject({ firstBroken: null, unaudited: 0 });
+  });
+
   it('is append-only and its chain verifies; an edited row is caught, by the function and by npm run audit:verify', async () => {
     await settle();
     await audit.seal();
@@ -146,7 +273,7 @@ describe('the audit trail', () => {
       spawnSync(process.execPath, [join(__dirname, '../../dist/scripts/audit-verify.js')], { env: { PATH: process.env.PATH!, ...env }, encoding: 'utf8' });
     const ok = cli({ DATABASE_URL: t.db.url });
     expect(ok.status).toBe(0);
-    expect(ok.stdout).toMatch(/audit:verify sealed=\d+ unsealed=0 ok/);
+    expect(ok.stdout).toMatch(/audit:verify sealed=\d+ unsealed=0 ok postings=\d+ unaudited=0/);
 
     const [{ seq }] = await q.query(`SELECT seq::text FROM audit_events WHERE action = 'POST /api/v1/auth/login' AND outcome = 'INVALID_CREDENTIALS' ORDER BY seq LIMIT 1`);
     await q.query(`ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only`);

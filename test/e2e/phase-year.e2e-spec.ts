@@ -1,6 +1,8 @@
 import { Clock } from '../../src/core/clock/clock';
 import { EMISSION_FACTORS } from '../../src/modules/emissions/excel/factors';
 import { buildTemplate } from '../../src/modules/emissions/excel/template';
+import { AuditService } from '../../src/modules/audit/audit.service';
+import { verifyAudit } from '../../src/modules/audit/verify';
 import { verifyLedger } from '../../src/modules/ledger/verify';
 import { hostile } from '../fixtures/zip';
 import { createEmbeddedTestApp, createTestApp, type TestApp } from '../support/app';
@@ -191,6 +193,22 @@ async function twoPhaseYear(t: TestApp) {
 
   const report = await verifyLedger(t.db.dataSource);
   expect(report.problems).toEqual([]);
+
+  // every posting of both phases (issuances, transfers, retirements, the close's
+  // expiries) has exactly one audit event naming its transaction, written with it; the sealer
+  // chains them and the chain verifies
+  const postings: { type: string; events: number; action: string | null; login_id: string | null }[] = await t.db.dataSource.query(
+    `SELECT t.type, count(e.id)::int AS events, min(e.action) AS action, min(e.login_id) AS login_id
+       FROM ledger_transactions t LEFT JOIN audit_events e ON e.summary->'after'->>'transactionId' = t.id::text
+      GROUP BY t.id, t.type`,
+  );
+  expect([...new Set(postings.map((p) => p.type))]).toEqual(expect.arrayContaining(['issuance', 'retirement', 'transfer', 'expiry']));
+  expect(postings.filter((p) => p.events !== 1)).toEqual([]);
+  const expiries = postings.filter((p) => p.type === 'expiry');
+  expect(expiries.map((p) => p.action)).toEqual(expiries.map(() => 'POST /api/v1/phases/:id/close'));
+  expect(postings.filter((p) => p.type === 'issuance').every((p) => p.action === 'POST /api/v1/issuances' && p.login_id !== null)).toBe(true);
+  await t.app.get(AuditService).seal();
+  expect(await verifyAudit(t.db.dataSource)).toMatchObject({ firstBroken: null, unsealed: 0, unaudited: 0, postings: postings.length });
 }
 
 describe('two consecutive phases over HTTP on PostgreSQL', () => {

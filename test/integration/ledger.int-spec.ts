@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import type { Actor } from '../../src/core/auth/roles';
 import { DomainError } from '../../src/core/errors/domain-error';
 import { LedgerService } from '../../src/modules/ledger/ledger.service';
+import { verifyAudit } from '../../src/modules/audit/verify';
 import { verifyLedger } from '../../src/modules/ledger/verify';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import Decimal from 'decimal.js';
@@ -315,6 +316,104 @@ describe('the ledger on PostgreSQL', () => {
     expect(after.transactions - before.transactions).toBe(11);
     expect(warn).toHaveBeenCalledWith(expect.objectContaining({ msg: 'ledger batch refused; posting each on its own', code: '22P02' }));
     warn.mockRestore();
+  });
+
+  describe("a posting's audit event (ledger_post_batch v4)", () => {
+    const auditCount = async () => (await db.dataSource.query(`SELECT count(*)::int AS n FROM audit_events`))[0].n as number;
+    const eventsOf = (tx: string) => db.dataSource.query(`SELECT * FROM audit_events WHERE summary->'after'->>'transactionId' = $1`, [tx]);
+
+    it('is written with each posting of a batch, in order; outside a request the database describes the posting; the sealer chains it', async () => {
+      const p = await fundedParticipant(20);
+      const to = await seedParticipant(db.dataSource);
+      const args = (quantity: string) => ['transfer', p.account, to.account, quantity, p.login.id, null, p.login.tradingParticipantId, false, null, null, null, null, null];
+      const before = await auditCount();
+      const [{ r }] = await db.dataSource.query(`SELECT ledger_post_batch($1::jsonb) AS r`, [JSON.stringify([args('4'), args('100'), args('6')])]);
+      expect(r.map((x: { ok: boolean }) => x.ok)).toEqual([true, false, true]);
+      expect((await auditCount()) - before).toBe(2); // the refusal writes none
+      const [first] = await eventsOf(r[0].transactionId);
+      const [second] = await eventsOf(r[2].transactionId);
+      expect(first).toMatchObject({
+        login_uuid: p.login.id,
+        login_id: p.login.loginId,
+        role: 'trading_participant',
+        action: 'ledger.transfer',
+        target_type: 'accounts',
+        target_id: p.account,
+        target_holder_id: null,
+        outcome: 'ok',
+        status: 0,
+        request_id: null,
+        seq: null,
+        hash: null,
+      });
+      expect(first.summary).toEqual({
+        posting: { type: 'transfer', toAccount: to.account, quantity: '4' },
+        before: { account: p.account, balance: '20' },
+        after: { account: p.account, balance: '16', transactionId: r[0].transactionId },
+      });
+      expect(second.summary.before).toEqual({ account: p.account, balance: '16' }); // the batch's postings in order
+      expect(BigInt(second.id)).toBeGreaterThan(BigInt(first.id));
+
+      // the facts of a request (element 13; ledger_post's fourteenth argument) are written as given, with the posting's before/after
+      const facts = { login_id: 'someone', role: 'trading_participant', action: 'POST /api/v1/transfers', target_type: 'transfers', target_id: p.account, target_holder_id: null, status: 201, request_id: 'req-1', client_ip: '10.0.0.1', summary: { body: { quantity: '1' }, before: { note: 'x' } } };
+      const [{ r: one }] = await db.dataSource.query(`SELECT ledger_post('transfer', $1, $2, 1, $3, NULL, $4, false, NULL, NULL, NULL, NULL, NULL, $5::jsonb) AS r`, [
+        p.account, to.account, p.login.id, p.login.tradingParticipantId, JSON.stringify(facts),
+      ]);
+      const [given, ...more] = await eventsOf(one.transactionId);
+      expect(more).toEqual([]);
+      expect(given).toMatchObject({ login_uuid: p.login.id, login_id: 'someone', action: 'POST /api/v1/transfers', target_type: 'transfers', status: 201, request_id: 'req-1', client_ip: '10.0.0.1', outcome: 'ok' });
+      expect(given.summary).toEqual({ body: { quantity: '1' }, before: { note: 'x', account: p.account, balance: '10' }, after: { account: p.account, balance: '9', transactionId: one.transactionId } });
+
+      // unsealed rows are chained by audit_seal() like any other; the chain verifies, every posting has its event
+      await db.dataSource.query(`SELECT audit_seal(100000)`);
+      expect((await eventsOf(one.transactionId))[0].hash).toMatch(/^[0-9a-f]{64}$/);
+      expect(await verifyAudit(db.dataSource)).toMatchObject({ firstBroken: null, unsealed: 0, unaudited: 0 });
+    });
+
+    it('rolls back with its posting: a failing batch, a failing event, a caller that rolls back leave neither', async () => {
+      const p = await fundedParticipant(10);
+      const to = await seedParticipant(db.dataSource);
+      const args = (quantity: string, facts: unknown = null) => ['transfer', p.account, to.account, quantity, p.login.id, null, p.login.tradingParticipantId, false, null, null, null, null, null, facts];
+      const counts = async () => ({ ...(await journalCounts(db.dataSource)), events: await auditCount() });
+      const before = await counts();
+      // a batch that fails after its first posting was computed (an unknown kind)
+      await expect(db.dataSource.query(`SELECT ledger_post_batch($1::jsonb)`, [JSON.stringify([args('2'), ['nope', ...args('1').slice(1)]])])).rejects.toThrow(/unknown kind/);
+      // an event that cannot be written (a status that is no number) takes its posting with it
+      await expect(db.dataSource.query(`SELECT ledger_post_batch($1::jsonb)`, [JSON.stringify([args('2'), args('3', { action: 'POST /x', status: 'x' })])])).rejects.toThrow(/invalid input syntax for type integer/);
+      // the caller's transaction rolls back after the batch was written
+      await expect(
+        db.dataSource.transaction(async (m) => {
+          const [{ r }] = await m.query(`SELECT ledger_post_batch($1::jsonb) AS r`, [JSON.stringify([args('2'), args('3')])]);
+          expect(r.map((x: { ok: boolean }) => x.ok)).toEqual([true, true]);
+          const [{ n }] = await m.query(`SELECT count(*)::int AS n FROM audit_events WHERE summary->'after'->>'transactionId' = ANY ($1::text[])`, [r.map((x: { transactionId: string }) => x.transactionId)]);
+          expect(n).toBe(2); // written in the caller's transaction…
+          throw new Error('rolled back');
+        }),
+      ).rejects.toThrow('rolled back');
+      // … and gone with it, as is everything of the failed batches
+      expect(await counts()).toEqual(before);
+      expect(await balanceOf(db.dataSource, p.account)).toBe('10');
+      expect(await verifyAudit(db.dataSource)).toMatchObject({ unaudited: 0 });
+    });
+
+    it('phase close: each expiry has its event, and a close that rolls back leaves no expiry and no event', async () => {
+      await seedVintage(db.dataSource, ledger, 'AU1', 40, new Date(Date.now() - 1000));
+      const h = await seedHolder(db.dataSource);
+      await holderTerms(db.dataSource, ledger, h.holderId, 'AU1', 50, 0);
+      await ledger.issue(sec, h.holderId, 'AU1');
+      const before = { ...(await journalCounts(db.dataSource)), events: await auditCount() };
+      await expect(
+        db.dataSource.transaction(async (m) => {
+          await ledger.expireVintage(m, sec, 'AU1');
+          throw new Error('close failed later');
+        }),
+      ).rejects.toThrow('close failed later');
+      expect({ ...(await journalCounts(db.dataSource)), events: await auditCount() }).toEqual(before);
+      const [expired] = await db.dataSource.transaction((m) => ledger.expireVintage(m, sec, 'AU1'));
+      const events = await eventsOf(expired.transactionId);
+      expect(events).toEqual([expect.objectContaining({ action: 'ledger.expiry', login_uuid: sec.id, role: 'secretariat', target_id: h.account, outcome: 'ok' })]);
+      expect(events[0].summary).toMatchObject({ posting: { type: 'expiry', toAccount: 'AST-101', quantity: '50' }, after: { account: h.account, balance: '0' } });
+    });
   });
 
   it('ledger_post_batch returns one result per posting, in order, refusals and replays included', async () => {

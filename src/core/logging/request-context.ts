@@ -5,6 +5,21 @@ export interface RequestContext {
   loginId?: string;
   /** What the request changed, for the audit trail: a small before/after summary. */
   change?: { before?: Record<string, unknown>; after?: Record<string, unknown> };
+  /** Set by the audit middleware on state-changing requests: lets a posting write the request's event. */
+  audit?: PostingAudit;
+}
+
+/**
+ * How a posting made by a request writes that request's audit event in its own transaction
+ * (ledger_post_batch() v4), so the event commits with what it records.
+ */
+export interface PostingAudit {
+  /** The request's audit facts as the middleware records them, keyed by audit_events' column names. */
+  facts(): Record<string, unknown>;
+  /** The posting committed with the request's event: the middleware writes no second one. */
+  claim(): void;
+  /** A posting in flight: the middleware waits for it before it records the request (a client that went away). */
+  track(posting: Promise<unknown>): void;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();

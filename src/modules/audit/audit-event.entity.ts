@@ -2,14 +2,16 @@ import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, Primary
 
 /**
  * The audit trail: every state-changing request, refused ones included. Append-only; sealed into
- * a hash chain as they are written by audit_append() (older unsealed rows by audit_seal(); seq =
- * position in the chain), checked by `npm run audit:verify`.
+ * a hash chain as they are written by audit_append(); a posting's event, written unsealed with the
+ * posting by ledger_post_batch(), and older unsealed rows by audit_seal() (seq = position in the
+ * chain). Checked by `npm run audit:verify`.
  */
 @Entity('audit_events')
 @Index('ix_audit_events_at', ['at'])
 @Index('ix_audit_events_login', ['loginUuid', 'at'])
 @Index('ix_audit_events_holder', ['targetHolderId', 'at'])
 @Index('uq_audit_events_seq', ['seq'], { unique: true, where: '"seq" IS NOT NULL' })
+@Index('ix_audit_events_unsealed', ['id'], { where: '"hash" IS NULL' })
 export class AuditEvent {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS', primaryKeyConstraintName: 'pk_audit_events' })
   id: string;

@@ -33,6 +33,18 @@ export function summarize(value: unknown, depth = 0): unknown {
   );
 }
 
+/** What a request's facts give a posting's event; the posting sets its time, login uuid (the initiator) and outcome. */
+const POSTING_FACTS = new Set(['login_id', 'role', 'action', 'target_type', 'target_id', 'target_holder_id', 'status', 'request_id', 'client_ip', 'summary']);
+
+/** An event keyed by audit_events' column names (loginId → login_id), optionally only some columns. */
+function columns(event: Partial<AuditEvent>, only?: Set<string>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(event)
+      .map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v] as const)
+      .filter(([k]) => !only || only.has(k)),
+  );
+}
+
 export interface AuditFilter {
   from?: string;
   to?: string;
@@ -53,26 +65,51 @@ export class AuditService implements OnApplicationBootstrap, OnApplicationShutdo
   private flushing: Promise<void> = Promise.resolve();
   private static readonly FLUSH_MS = 100;
   private static readonly FLUSH_MAX = 500;
+  private static readonly SEAL_CHUNK = 1000;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
   ) {}
 
-  /** Express middleware: records every state-changing request when its response is finished. */
+  /**
+   * Express middleware: records every state-changing request when its response is finished. A
+   * request whose posting wrote the request's event in the posting's own transaction
+   * (ledger_post_batch() v4: the service claims it, res.locals.auditedByPosting) gets no second
+   * event; refusals, replays and every other request are recorded here, buffered.
+   */
   middleware() {
     return (req: Request, res: Response, next: NextFunction) => {
       if (!STATE_CHANGING.has(req.method)) return next();
       const ctx = requestContext.get(); // the 'finish' event fires outside the request's context
+      let pending: Promise<unknown> | undefined;
+      if (ctx) {
+        ctx.audit = {
+          // at the posting: the route, the actor and the body are known, and Nest has set the status it answers
+          facts: () => columns(this.describe(req, res, ctx.change, false), POSTING_FACTS),
+          claim: () => {
+            res.locals.auditedByPosting = true;
+          },
+          track: (posting) => {
+            pending = posting.catch(() => undefined);
+          },
+        };
+      }
       let done = false;
       const once = (aborted: boolean) => {
         if (done) return;
         done = true;
-        try {
-          this.record(req, res, ctx?.change, aborted);
-        } catch (error) {
-          this.logger.error({ msg: 'audit record failed', error: (error as Error).message });
-        }
+        const go = () => {
+          if (res.locals.auditedByPosting) return;
+          try {
+            this.record(req, res, ctx?.change, aborted);
+          } catch (error) {
+            this.logger.error({ msg: 'audit record failed', error: (error as Error).message });
+          }
+        };
+        // a client that went away while its posting ran: whether the posting wrote the event is known after it
+        if (pending) void pending.then(go);
+        else go();
       };
       // 'close' without 'finish': the client went away; what the request did is recorded all the same
       res.on('finish', () => once(false));
@@ -81,12 +118,13 @@ export class AuditService implements OnApplicationBootstrap, OnApplicationShutdo
     };
   }
 
-  private record(
+  /** The audit event of a request, as it stands (outcome and status from the response). */
+  private describe(
     req: Request,
     res: Response,
     change?: { before?: Record<string, unknown>; after?: Record<string, unknown> },
     aborted = false,
-  ) {
+  ): Partial<AuditEvent> {
     const actor = (req as Request & { user?: Actor }).user;
     const route = (req as Request & { route?: { path?: string } }).route?.path;
     const path = route ?? req.originalUrl.split('?')[0];
@@ -98,7 +136,7 @@ export class AuditService implements OnApplicationBootstrap, OnApplicationShutdo
       str(Object.values(params)[0]) ?? str(body.fromAccount) ?? str(body.accountNumber) ?? str(body.targetHolderId) ?? str(body.loginId) ?? null;
     const holderFromRoute = segments[0] === 'target-holders' && UUID.test(params.id ?? '') ? params.id : null;
     const file = (req as Request & { file?: { originalname: string; size: number } }).file;
-    this.buffer.push({
+    return {
       at: new Date(),
       loginUuid: actor?.id ?? null,
       loginId: actor?.loginId ?? str(body.loginId)?.slice(0, 128) ?? null,
@@ -117,7 +155,16 @@ export class AuditService implements OnApplicationBootstrap, OnApplicationShutdo
         ...(file ? { file: { name: file.originalname, size: file.size } } : {}),
         ...(change && res.statusCode < 400 ? { before: summarize(change.before), after: summarize(change.after) } : {}),
       } as Record<string, never>,
-    });
+    };
+  }
+
+  private record(
+    req: Request,
+    res: Response,
+    change?: { before?: Record<string, unknown>; after?: Record<string, unknown> },
+    aborted = false,
+  ) {
+    this.buffer.push(this.describe(req, res, change, aborted));
     if (this.buffer.length >= AuditService.FLUSH_MAX) void this.flush();
     else this.flushTimer ??= setTimeout(() => void this.flush(), AuditService.FLUSH_MS);
   }
@@ -148,14 +195,13 @@ export class AuditService implements OnApplicationBootstrap, OnApplicationShutdo
 
   /** Writes events already sealed into the chain: audit_append(), one statement (migrations/sql/audit.v2.ts). */
   private async append(events: Partial<AuditEvent>[]): Promise<void> {
-    const rows = events.map((e) => Object.fromEntries(Object.entries(e).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v])));
-    await this.db.query(`SELECT audit_append($1::jsonb)`, [jsonParam(rows)]);
+    await this.db.query(`SELECT audit_append($1::jsonb)`, [jsonParam(events.map((e) => columns(e)))]);
   }
 
   onApplicationBootstrap() {
     if (!this.config.env.NOTIFY_DISPATCH) return; // background work off (tests drive it themselves)
     const tick = () => {
-      this.seal()
+      this.seal(20_000) // (postings' events arrive unsealed: a storm writes thousands a second)
         .catch((error) => this.logger.warn({ msg: 'audit seal failed', error: (error as Error).message }))
         .finally(() => {
           if (this.timer !== undefined) this.timer = setTimeout(tick, 2000);
@@ -170,11 +216,21 @@ export class AuditService implements OnApplicationBootstrap, OnApplicationShutdo
     await this.flush();
   }
 
-  /** Chains unsealed events (in id order), up to `limit` per call; returns how many. */
+  /**
+   * Chains unsealed events (in id order: the postings' own events, rows written the old way), up to
+   * `limit` per call, in chunks of SEAL_CHUNK (one short transaction each, so sealing never holds
+   * back PostgreSQL's cleanup of busy rows for long); returns how many.
+   */
   async seal(limit = 5000): Promise<number> {
     await this.flush();
-    const [{ n }] = await this.db.query(`SELECT audit_seal($1) AS n`, [limit]);
-    return n;
+    let total = 0;
+    while (total < limit) {
+      const chunk = Math.min(AuditService.SEAL_CHUNK, limit - total);
+      const [{ n }] = await this.db.query(`SELECT audit_seal($1) AS n`, [chunk]);
+      total += n;
+      if (n < chunk) break;
+    }
+    return total;
   }
 
   async list(filter: AuditFilter) {

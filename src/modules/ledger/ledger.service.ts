@@ -106,8 +106,11 @@ const ISSUANCE_ACCOUNT = 'AST-1';
 const RETIREMENT_ACCOUNT = 'AST-2';
 const CANCELLATION_ACCOUNT = 'AST-101';
 
-/** ledger_post()'s thirteen arguments, in order. */
-type PostParams = [string, string | null, string, string | null, string, string | null, string | null, boolean, string | null, string | null, string | null, string | null, string | null];
+/**
+ * ledger_post()'s fourteen arguments, in order: v3's thirteen and the audit facts of the request
+ * the posting belongs to (null outside a request: the database writes its own description).
+ */
+type PostParams = [string, string | null, string, string | null, string, string | null, string | null, boolean, string | null, string | null, string | null, string | null, string | null, Record<string, unknown> | null];
 type PostOutcome = { ok: boolean; code?: string; check?: string; details?: Record<string, unknown>; replayed?: boolean; fromBalanceAfter?: string } & Omit<PostingResult, 'serials'> & {
   serials?: { vintage: string; from: string; to: string; banked?: boolean }[];
 };
@@ -490,10 +493,13 @@ export class LedgerService {
       [code],
     );
     const out: { accountNumber: string; quantity: string; transactionId: string }[] = [];
+    // each expiry gets its own audit event, committed with it and naming the request that closed the
+    // phase (which keeps its own event too: the close is more than its postings)
+    const audit = requestContext.get()?.audit?.facts() ?? null;
     for (let i = 0; i < holders.length; i += LEDGER_BATCH_MAX) {
       const items: PostParams[] = holders
         .slice(i, i + LEDGER_BATCH_MAX)
-        .map((h) => ['expiry', h.account_number, CANCELLATION_ACCOUNT, null, actor.id, null, null, true, null, null, code, null, null]);
+        .map((h) => ['expiry', h.account_number, CANCELLATION_ACCOUNT, null, actor.id, null, null, true, null, null, code, null, null, audit]);
       const [{ r }] = await m.query(`SELECT ledger_post_batch($1::jsonb) AS r`, [jsonParam(items)]);
       for (const result of r as PostOutcome[]) {
         if (!result.ok) throw new DomainError(result.code!, { check: result.check, ...(result.details ?? {}) });
@@ -506,8 +512,10 @@ export class LedgerService {
 
   /**
    * One posting. Concurrent postings share a round trip and a commit (ledger_post_batch(), see
-   * core/database/batcher.ts and migrations/sql/ledger-post-batch.v2.ts), each with its own checks
-   * and result; a lone posting goes through ledger_post() (a batch of one).
+   * core/database/batcher.ts and migrations/sql/ledger-post-batch.v4.ts), each with its own checks
+   * and result; a lone posting goes through ledger_post() (a batch of one). A posting made by a
+   * request carries the request's audit facts and writes the request's audit event with itself (the
+   * middleware then writes none); outside a request the database describes the posting itself.
    */
   private async post(actor: Actor, req: PostRequest, key?: string, hashed: unknown = req): Promise<PostingResult> {
     const requestHash = key ? createHash('sha256').update(JSON.stringify([req.kind, hashed])).digest('hex') : null;
@@ -525,8 +533,17 @@ export class LedgerService {
       req.phase ?? null,
       req.reason ?? null,
       req.vintage ?? null,
+      null,
     ];
-    const result = await this.postings.submit(params);
+    const audit = requestContext.get()?.audit;
+    if (audit) params[13] = audit.facts();
+    const posting = this.postings.submit(params).then((outcome) => {
+      // committed with its event (a refusal or a replay wrote none: the middleware records the request)
+      if (outcome.ok && !outcome.replayed) audit?.claim();
+      return outcome;
+    });
+    audit?.track(posting);
+    const result = await posting;
     if (!result.ok) {
       throw new DomainError(result.code!, { check: result.check, ...(result.details ?? {}), ...(result.replayed ? { replayed: true } : {}) });
     }
@@ -563,8 +580,8 @@ export class LedgerService {
     for (let attempt = 1; ; attempt++) {
       try {
         const [{ r }] = await this.db.query(
-          `SELECT ledger_post($1, $2, $3, $4::numeric, $5, $6, $7, $8, $9, $10, $11, $12, $13) AS r`,
-          params,
+          `SELECT ledger_post($1, $2, $3, $4::numeric, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb) AS r`,
+          [...params.slice(0, 13), params[13] === null ? null : jsonParam(params[13])],
         );
         return r as PostOutcome;
       } catch (error) {
