@@ -224,7 +224,11 @@ export class PrtrFilingsController {
   @ApiConsumes('multipart/form-data')
   @UseInterceptors(FileInterceptor('file'))
   @ApiOperation({ summary: 'Import an electronic filing file: a new draft, or an amendment draft of the filing it names' })
-  async import(@UploadedFile() file: { buffer: Buffer } | undefined, @Body('facilityId') facilityId: string | undefined, @CurrentActor() actor: Actor) {
+  async import(@UploadedFile() file: { buffer: Buffer } | undefined, @Body('facilityId') facilityId: unknown, @CurrentActor() actor: Actor) {
+    // multipart fields are whatever the client sent: given twice an array, as facilityId[x] an object
+    if (facilityId !== undefined && typeof facilityId !== 'string') {
+      throw new DomainError('VALIDATION_FAILED', { fields: [{ field: 'facilityId', problems: ['事業所IDは一つだけ文字列で指定してください (give facilityId once, as text)'] }] });
+    }
     if (!file) throw new DomainError('VALIDATION_FAILED', { fields: [{ field: 'file', problems: ['ファイルを指定してください (attach the file as "file")'] }] });
     const parsed = await readElectronicFile(this.workers, file.buffer); // in a file worker, off the event loop
     const target = facilityId ?? parsed.facilityId;

@@ -362,7 +362,7 @@ function contentTypes(xml: string) {
     if (t.close) return;
     const type = attr(t.attrs, 'ContentType');
     if (type === undefined) return;
-    if (MACRO_CONTENT_TYPE.test(type)) throw macro('[Content_Types].xml', type);
+    if (MACRO_CONTENT_TYPE.test(type)) throw macro(t.name === 'Override' ? (attr(t.attrs, 'PartName') ?? '').replace(/^\//, '') : '[Content_Types].xml', type);
     if (t.name === 'Override') override.set((attr(t.attrs, 'PartName') ?? '').toLowerCase(), type.trim());
     else if (t.name === 'Default') byExtension.set((attr(t.attrs, 'Extension') ?? '').toLowerCase(), type.trim());
   });
@@ -446,7 +446,8 @@ function normalizeFormula(f: string): string {
     if (inString || ch === '"') out += ch;
     else if (ch !== "'" && !/\s/.test(ch)) out += ch.toUpperCase();
   }
-  return out.replace(/_XLFN\.|_XLWS\./g, '').replace(/\$/g, '');
+  // LibreOffice writes the constants as functions (FALSE()); Excel drops the quotes of some sheet names
+  return out.replace(/_XLFN\.|_XLWS\./g, '').replace(/\$/g, '').replace(/\b(TRUE|FALSE)\(\)/g, '$1');
 }
 
 const TEMPLATE_FORMULAS = {
@@ -635,7 +636,7 @@ export function assertPlainPdf(buf: Buffer): void {
   if (found) throw new DomainError('FILE_ACTIVE_CONTENT', { part: 'pdf', name: `/${found}` });
   // Objects may sit inside compressed object streams (/Type /ObjStm): inflate those and look again.
   let budget = MAX_PDF_OBJECT_STREAM_BYTES;
-  for (const m of text.matchAll(/stream\r?\n/g)) {
+  for (const m of text.matchAll(/(?<!end)stream\r?\n/g)) {
     const dict = text.slice(Math.max(0, m.index! - 1024), m.index);
     const open = dict.lastIndexOf(' obj');
     if (!/\/Type\s*\/ObjStm/.test(open >= 0 ? dict.slice(open) : dict)) continue;
