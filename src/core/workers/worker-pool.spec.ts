@@ -53,6 +53,17 @@ describe('WorkerPool', () => {
     await expect(pool.run('echo', { bytes: Buffer.alloc(2), n: 1 })).resolves.toEqual({ length: 2, n: 2 });
   });
 
+  it('refuses jobs past the queue bound (503 FILE_PARSE_BUSY) and refuses queued jobs at close', async () => {
+    pool = new WorkerPool({ entry: ENTRY, size: 1, timeoutMs: 30_000, maxOldGenerationSizeMb: 64, maxQueue: 1 });
+    await pool.run('echo', { bytes: Buffer.alloc(1), n: 1 });
+    const running = refusal(pool.run('hang', {}));
+    const queued = refusal(pool.run('echo', { bytes: Buffer.alloc(1), n: 1 }));
+    expect(await refusal(pool.run('echo', { bytes: Buffer.alloc(1), n: 1 }))).toMatchObject({ code: 'FILE_PARSE_BUSY' });
+    await pool.close();
+    expect(await running).toMatchObject({ code: 'SHUTTING_DOWN' });
+    expect(await queued).toMatchObject({ code: 'SHUTTING_DOWN' });
+  });
+
   it('refuses jobs once closed', async () => {
     pool = new WorkerPool({ entry: ENTRY, size: 1, timeoutMs: 5_000, maxOldGenerationSizeMb: 64 });
     await pool.close();
