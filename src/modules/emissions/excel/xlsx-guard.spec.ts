@@ -80,6 +80,12 @@ describe('xlsx guard: counted bounds and the allowlist', () => {
     expect(code(() => assertPlainXlsx(inputFn))).toBeUndefined();
   });
 
+  it('a workbook without the form\'s main sheet: its ordinary formulas are left to the parser (TEMPLATE_MISMATCH), DDE is not', () => {
+    const other = (f: string) => makeZip(minimalWorkbook(sheet(`<sheetData><row r="1"><c r="A1"><f>${f}</f></c></row></sheetData>`)));
+    expect(code(() => assertPlainXlsx(other('SUM(B1:B2)'), FORM))).toBeUndefined();
+    expect(code(() => assertPlainXlsx(other("cmd|'/c calc'!A0"), FORM))).toMatchObject({ code: 'FILE_ACTIVE_CONTENT', details: { reason: 'DDE formula', cell: 'A1' } });
+  });
+
   it('PDF: active names are found in #xx spellings and only as whole names', () => {
     const pdf = (s: string) => Buffer.from(`%PDF-1.4\n1 0 obj << ${s} >> endobj\n%%EOF\n`, 'latin1');
     expect(code(() => assertPlainPdf(pdf('/#4Aava#53cript 2 0 R')))).toMatchObject({ code: 'FILE_ACTIVE_CONTENT', details: { name: '/JavaScript' } });

@@ -207,7 +207,10 @@ export function assertPlainXlsx(buf: Buffer, options: GuardOptions = {}): void {
     // by content type, wherever the part sits: ExcelJS follows the relationships, not the usual paths
     const type = typeOf.get(e.name)!;
     if (type === WORKSHEET_TYPE || (/xl\/worksheets\/[^/]*\.xml/i.test(e.name) && !/\.rels$/i.test(e.name))) {
-      scanWorksheet(e.name, content.toString('utf8'), totals, options, e.name === mainSheetPart);
+      // without the form's main sheet the parser refuses the file (TEMPLATE_MISMATCH): its formulas
+      // are held to the attachment rules meanwhile (nothing active), not to the template's cells
+      const sheetOptions = options.designatedForm && !mainSheetPart ? { ...options, designatedForm: false } : options;
+      scanWorksheet(e.name, content.toString('utf8'), totals, sheetOptions, e.name === mainSheetPart);
     } else if (type === SHARED_STRINGS_TYPE || /^xl\/sharedStrings\.xml$/i.test(e.name)) {
       if (options.boundCells) scanSharedStrings(e.name, content);
     } else if (type === VML_TYPE) {
@@ -355,6 +358,15 @@ function textAfter(xml: string, tag: Tag): string {
 
 // ---- the index parts ------------------------------------------------------------------------
 
+/** OPC part names in content types and relationships are URIs: `%E7%94%BB.png` names `画.png`. */
+function percentDecoded(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
 function contentTypes(xml: string) {
   const override = new Map<string, string>();
   const byExtension = new Map<string, string>();
@@ -363,7 +375,7 @@ function contentTypes(xml: string) {
     const type = attr(t.attrs, 'ContentType');
     if (type === undefined) return;
     if (MACRO_CONTENT_TYPE.test(type)) throw macro(t.name === 'Override' ? (attr(t.attrs, 'PartName') ?? '').replace(/^\//, '') : '[Content_Types].xml', type);
-    if (t.name === 'Override') override.set((attr(t.attrs, 'PartName') ?? '').toLowerCase(), type.trim());
+    if (t.name === 'Override') override.set(percentDecoded(attr(t.attrs, 'PartName') ?? '').toLowerCase(), type.trim());
     else if (t.name === 'Default') byExtension.set((attr(t.attrs, 'Extension') ?? '').toLowerCase(), type.trim());
   });
   return { override, byExtension };
@@ -381,8 +393,9 @@ function relationships(part: string, xml: string, parts: Map<string, ZipEntry>):
     if (MACRO_RELATIONSHIP_TYPE.test(type)) throw macro(part, `relationship ${type}`);
     if (!ALLOWED_RELATIONSHIP_TYPES.has(type)) throw active(part, 'relationship type not allowed', { relationshipType: type, target });
     if ((attr(t.attrs, 'TargetMode') ?? '').trim().toLowerCase() === 'external') throw active(part, 'external relationship', { target });
-    if (/^[A-Za-z][A-Za-z0-9+.-]*:|\\/.test(target)) throw active(part, 'relationship target is not a part', { target });
-    const resolved = target.startsWith('/') ? posix.normalize(target).slice(1) : posix.normalize(posix.join(base === '.' ? '' : base, target));
+    const plain = percentDecoded(target);
+    if (/^[A-Za-z][A-Za-z0-9+.-]*:|\\/.test(target) || /^[A-Za-z][A-Za-z0-9+.-]*:|\\/.test(plain)) throw active(part, 'relationship target is not a part', { target });
+    const resolved = plain.startsWith('/') ? posix.normalize(plain).slice(1) : posix.normalize(posix.join(base === '.' ? '' : base, plain));
     if (resolved.startsWith('..')) throw active(part, 'relationship target outside the package', { target });
     if (parts.has(resolved)) out.set(attr(t.attrs, 'Id') ?? '', resolved);
   });
