@@ -167,6 +167,7 @@ export function assertPlainXlsx(buf: Buffer, options: GuardOptions = {}): void {
     if (!plainPartName(e.name)) throw active(e.name, 'part name is not a plain relative path');
     const lower = e.name.toLowerCase();
     if (lowerNames.has(lower)) throw active(e.name, 'part name given twice');
+    if (e.name.endsWith('/') && (e.size > 0 || e.compressedSize > 2)) throw active(e.name, 'folder entry with content');
     lowerNames.add(lower);
     byName.set(e.name, e);
   }
@@ -510,7 +511,8 @@ interface Totals {
   mergedCells: number;
 }
 
-const ACTIVE_SHEET_ELEMENTS = new Set(['oleObjects', 'oleObject', 'controls', 'control', 'webPublishItems', 'customSheetViews']);
+/** Sheet elements that embed objects or controls, or publish the sheet to a location outside it. */
+const ACTIVE_SHEET_ELEMENTS = new Set(['oleObjects', 'oleObject', 'controls', 'control', 'webPublishItems', 'webPublishItem']);
 
 function scanWorksheet(part: string, xml: string, totals: Totals, options: GuardOptions, isMainSheet: boolean): void {
   let cells = 0;
