@@ -520,3 +520,35 @@ describe('uploads: the worker time limit (e2e)', () => {
     expect(next.body.emissions).toBe('0.441');
   });
 });
+
+describe('uploads: the worker memory limit (e2e)', () => {
+  let t: TestApp;
+  let holder: Holder;
+  let reports: Record<string, string>;
+  let holderNumber: string;
+
+  beforeAll(async () => {
+    t = await createTestApp({ FILE_PARSE_MEMORY_MB: '64', FILE_WORKERS: '1' });
+    const sec = await secretariatToken(t);
+    holder = await activatedHolder(t, sec);
+    holderNumber = (await t.http().get(`/api/v1/target-holders/${holder.id}`).set(auth(sec))).body.holderNumber;
+    const phase = await t.http().post('/api/v1/phases').set(auth(sec)).send({ name: '第11期', adoptedFiscalYear: 2013, baseFiscalYear: 2013, targetFiscalYear: 2014, adjustmentFiscalYear: 2015 });
+    const joined = await t.http().post(`/api/v1/phases/${phase.body.id}/participants`).set(auth(sec)).send({ targetHolderId: holder.id, reductionTarget: '10' });
+    reports = Object.fromEntries(joined.body.reports.map((r: { kind: string; id: string }) => [r.kind, r.id]));
+  });
+  afterAll(() => t?.close());
+
+  it('refuses a file whose parse needs more heap than the limit (422 FILE_PARSE_MEMORY_EXCEEDED), replaces the worker, and takes the next valid upload', async () => {
+    const expected = { holderNumber, fiscalYear: 2013, kind: 'base_year' as const };
+    const upload = (file: Buffer) => t.http().post(`/api/v1/reports/${reports.base_year}/files`).set(auth(holder.b.token!)).attach('file', file, 'r.xlsx');
+    // the designated form at its row limit: ExcelJS needs well over 64 MB of heap for it
+    const big = await buildTemplate(expected, Array.from({ length: 20_000 }, (_, i) => ({ kind: EMISSION_FACTORS[i % 8].label, quantity: i + 1 })));
+    const refused = await upload(big);
+    expect([refused.status, refused.body.code]).toEqual([422, 'FILE_PARSE_MEMORY_EXCEEDED']);
+    expect(refused.body.message).toMatch(/メモリ/);
+    expect((await t.db.dataSource.query(`SELECT count(*)::int AS n FROM report_files WHERE report_id = $1`, [reports.base_year]))[0].n).toBe(0);
+    const next = await upload(await buildTemplate(expected, [{ kind: ELEC, quantity: 2 }]));
+    expect(next.status).toBe(201);
+    expect(next.body.emissions).toBe('0.882');
+  });
+});

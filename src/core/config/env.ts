@@ -122,7 +122,7 @@ export class Env {
   /** Heap limit of each file worker, in MB (a file that needs more: 422 FILE_PARSE_MEMORY_EXCEEDED). */
   @Transform(toInt)
   @IsInt()
-  @Min(32)
+  @Min(64) // below ~48 MB a worker cannot even load the parser
   @Max(16384)
   FILE_PARSE_MEMORY_MB = 512;
 

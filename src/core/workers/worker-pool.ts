@@ -135,6 +135,7 @@ export class WorkerPool {
 
   private start(slot: Slot, job: Job): void {
     slot.job = job;
+    slot.worker.ref();
     slot.timer = setTimeout(() => this.end(slot, 'timeout'), this.options.timeoutMs);
     slot.worker.postMessage({ task: job.task, payload: job.payload });
   }
@@ -146,7 +147,7 @@ export class WorkerPool {
       : new Worker(this.entry.file, { resourceLimits });
     const slot: Slot = { worker, ready: false };
     this.slots.push(slot);
-    worker.unref();
+    // referenced while it starts or works (a job keeps the process alive), not while idle
     worker.on('message', (reply: Reply) => this.reply(slot, reply));
     worker.on('error', (error: Error & { code?: string }) => {
       if (error.code === 'ERR_WORKER_OUT_OF_MEMORY') slot.ending ??= 'memory';
@@ -158,6 +159,7 @@ export class WorkerPool {
   private reply(slot: Slot, reply: Reply): void {
     if (reply.ready) {
       slot.ready = true;
+      slot.worker.unref();
       this.dispatch();
       return;
     }
@@ -165,6 +167,7 @@ export class WorkerPool {
     if (!job) return;
     clearTimeout(slot.timer);
     slot.job = undefined;
+    slot.worker.unref();
     if (reply.ok) job.resolve(reply.value);
     else job.reject(toError(reply.error ?? {}));
     this.dispatch();
