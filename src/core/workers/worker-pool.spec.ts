@@ -64,6 +64,14 @@ describe('WorkerPool', () => {
     expect(await queued).toMatchObject({ code: 'SHUTTING_DOWN' });
   });
 
+  it('refuses waiting jobs when a worker cannot start, without starting worker after worker', async () => {
+    pool = new WorkerPool({ entry: join(__dirname, '../../../test/fixtures/broken-worker'), size: 1, timeoutMs: 5_000, maxOldGenerationSizeMb: 64 });
+    const [a, b] = await Promise.all([refusal(pool.run('echo', {})), refusal(pool.run('echo', {}))]);
+    expect(a.message).toMatch(/cannot start/);
+    expect(b.message).toMatch(/cannot start/);
+    expect(pool.workers).toBe(0);
+  });
+
   it('refuses jobs once closed', async () => {
     pool = new WorkerPool({ entry: ENTRY, size: 1, timeoutMs: 5_000, maxOldGenerationSizeMb: 64 });
     await pool.close();

@@ -192,11 +192,17 @@ export class WorkerPool {
       else if (slot.ending === 'memory') job.reject(new DomainError('FILE_PARSE_MEMORY_EXCEEDED', { limitMb: this.options.maxOldGenerationSizeMb }));
       else job.reject(slot.crash ?? new Error('file worker exited'));
     }
-    if (!this.closed) {
-      // keep the pool warm: a replacement starts at once (its start-up is not a job's time)
-      if (this.slots.length < this.size) this.spawn();
-      this.dispatch();
+    if (this.closed) return;
+    if (!slot.ready) {
+      // it never started (a broken build, no memory to load the parser): refuse what waits rather
+      // than start worker after worker; the next job tries again
+      const error = slot.ending === 'memory' ? new DomainError('FILE_PARSE_MEMORY_EXCEEDED', { limitMb: this.options.maxOldGenerationSizeMb }) : (slot.crash ?? new Error('file worker did not start'));
+      if (!this.slots.length) for (const waiting of this.queue.splice(0)) waiting.reject(error);
+      return;
     }
+    // keep the pool warm: a replacement starts at once (its start-up is not a job's time)
+    if (this.slots.length < this.size) this.spawn();
+    this.dispatch();
   }
 }
 
