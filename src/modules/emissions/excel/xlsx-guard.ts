@@ -663,7 +663,8 @@ export function assertPlainPdf(buf: Buffer): void {
       inflated = inflateSync(buf.subarray(start, end), { maxOutputLength: Math.max(1, budget) });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw new DomainError('FILE_TOO_COMPLEX', { part: 'pdf', reason: 'object streams too large' });
-      continue; // a damaged stream: a reader cannot run what it cannot inflate either
+      // encrypted, another filter, or damaged: a reader may decrypt or repair what this check cannot see
+      throw new DomainError('FILE_ACTIVE_CONTENT', { part: 'pdf', reason: 'object stream that cannot be read' });
     }
     budget -= inflated.length;
     const inner = activePdfName(inflated.toString('latin1'));
