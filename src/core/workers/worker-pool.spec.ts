@@ -1,5 +1,7 @@
+import { getPriority } from 'node:os';
 import { join } from 'node:path';
 import { DomainError } from '../errors/domain-error';
+import { WORKER_NICENESS } from './worker-entry';
 import { WorkerPool } from './worker-pool';
 
 const ENTRY = join(__dirname, '../../../test/fixtures/pool-worker');
@@ -70,6 +72,13 @@ describe('WorkerPool', () => {
     expect(a.message).toMatch(/cannot start/);
     expect(b.message).toMatch(/cannot start/);
     expect(pool.workers).toBe(0);
+  });
+
+  it('runs its workers at a lower scheduling priority than the thread that serves requests (Linux)', async () => {
+    pool = new WorkerPool({ entry: ENTRY, size: 1, timeoutMs: 5_000, maxOldGenerationSizeMb: 64 });
+    const main = getPriority();
+    expect(await pool.run('priority', {})).toBe(process.platform === 'linux' ? Math.max(main, WORKER_NICENESS) : main); // absolute niceness; raising it needs no privilege
+    expect(getPriority()).toBe(main);
   });
 
   it('refuses jobs once closed', async () => {

@@ -375,7 +375,7 @@ function contentTypes(xml: string) {
     if (t.close) return;
     const type = attr(t.attrs, 'ContentType');
     if (type === undefined) return;
-    if (MACRO_CONTENT_TYPE.test(type)) throw macro(t.name === 'Override' ? (attr(t.attrs, 'PartName') ?? '').replace(/^\//, '') : '[Content_Types].xml', type);
+    if (MACRO_CONTENT_TYPE.test(type)) throw macro((t.name === 'Override' && percentDecoded(attr(t.attrs, 'PartName') ?? '').replace(/^\//, '')) || '[Content_Types].xml', type);
     if (t.name === 'Override') override.set(percentDecoded(attr(t.attrs, 'PartName') ?? '').toLowerCase(), type.trim());
     else if (t.name === 'Default') byExtension.set((attr(t.attrs, 'Extension') ?? '').toLowerCase(), type.trim());
   });
