@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { DynamicModule, Global, Module, Type } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -8,6 +9,7 @@ import { dataSourceOptions } from './core/database/data-source-options';
 import { AllExceptionsFilter } from './core/errors/all-exceptions.filter';
 import { HealthController } from './core/health/health.controller';
 import { ApiValidationPipe } from './core/http/validation.pipe';
+import { WorkersModule } from './core/workers/workers.module';
 import { IdentityModule } from './modules/identity/identity.module';
 import { LedgerModule } from './modules/ledger/ledger.module';
 import { EmissionsModule } from './modules/emissions/emissions.module';
@@ -30,6 +32,8 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.register(config),
+        // uploaded files are read in worker threads: the compiled .js (dist) or, under Jest, the .ts source
+        WorkersModule.register(join(__dirname, 'workers', 'file-worker')),
         TypeOrmModule.forRoot({
           ...dataSourceOptions({ url: config.databaseUrl, poolSize: config.poolSize }),
           // The embedded database always migrates at start; a real server only when asked to.

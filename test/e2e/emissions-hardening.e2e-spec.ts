@@ -146,7 +146,7 @@ describe('emissions management: hardening over HTTP', () => {
     expect(detail.body.files.map((f: { fileName: string }) => f.fileName)).toEqual(['敷地図.pdf']);
     const download = await t.http().get(`/api/v1/files/${att.body.id}`).set(auth(holder.b.token!)).buffer(true).parse(binary);
     expect(download.status).toBe(200);
-    expect(download.headers['content-disposition']).toBe(`attachment; filename*=UTF-8''${encodeURIComponent('敷地図.pdf')}`);
+    expect(download.headers['content-disposition']).toBe(`attachment; filename="___.pdf"; filename*=UTF-8''${encodeURIComponent('敷地図.pdf')}`);
   });
 
   it('takes a 4,000-character Japanese review comment whole', async () => {

@@ -131,4 +131,21 @@ describe('the registry process', () => {
       expect((await stop(r)).code).toBe(0);
     });
   });
+
+  it('reads uploads in the compiled file workers (dist/src/workers/file-worker.js), as the started registry does', async () => {
+    const dist = join(__dirname, '../../dist/src');
+    // the compiled pool and tasks: the worker thread loads the built .js, nothing of Jest
+    const { WorkerPool } = require(join(dist, 'core/workers/worker-pool.js')) as typeof import('../../src/core/workers/worker-pool');
+    const { buildTemplate } = require(join(dist, 'modules/emissions/excel/template.js')) as typeof import('../../src/modules/emissions/excel/template');
+    const pool = new WorkerPool({ entry: join(dist, 'workers/file-worker'), size: 1, timeoutMs: 20_000, maxOldGenerationSizeMb: 256 });
+    try {
+      const expected = { holderNumber: 'T00001', fiscalYear: 2013, kind: 'base_year' as const };
+      const form = await buildTemplate(expected, [{ kind: '灯油 / Kerosene', quantity: 2 }]);
+      await expect(pool.run('emissions.calculation-report', { file: form, expected })).resolves.toMatchObject({ total: '4.98', rows: [{ row: 8, quantity: '2', emissions: '4.98' }] });
+      await expect(pool.run('emissions.inspect-file', { file: Buffer.from('%PDF-1.4\n<< /OpenAction 2 0 R >>\n') })).rejects.toMatchObject({ code: 'FILE_ACTIVE_CONTENT', details: { name: '/OpenAction' } });
+      await expect(pool.run('prtr.electronic-file', { file: Buffer.from('{"format": ') })).rejects.toMatchObject({ code: 'PRTR_FILE_INVALID' });
+    } finally {
+      await pool.close();
+    }
+  });
 });

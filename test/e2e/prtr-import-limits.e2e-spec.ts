@@ -71,4 +71,22 @@ describe('PRTR electronic-file import: the API limits (e2e)', () => {
     expect([put.status, put.body.code]).toEqual([400, 'VALIDATION_FAILED']);
     expect(put.body.details.fields.map((f: { field: string }) => f.field)).toContain('mainForm.secondaryIndustryCodes');
   });
+
+  it('refuses facilityId given twice or as an object with 400 and a code (was 404 or a 500); creates nothing', async () => {
+    const facility = filer.facilities[0].id;
+    const file = fileFor(facility);
+    const twice = await t.http().post('/api/v1/prtr/filings/import').set(auth(filer.token)).field('facilityId', facility).field('facilityId', facility).attach('file', file, 'filing.json');
+    expect([twice.status, twice.body.code]).toEqual([400, 'VALIDATION_FAILED']);
+    expect(twice.body.details.fields).toEqual([{ field: 'facilityId', problems: [expect.stringMatching(/事業所ID/)] }]);
+    const object = await t.http().post('/api/v1/prtr/filings/import').set(auth(filer.token)).field('facilityId[a]', facility).attach('file', file, 'filing.json');
+    expect([object.status, object.body.code]).toEqual([400, 'VALIDATION_FAILED']);
+    const twoFiles = await t.http().post('/api/v1/prtr/filings/import').set(auth(filer.token)).attach('file', file, 'a.json').attach('file', file, 'b.json');
+    expect(twoFiles.status).toBe(400);
+    expect(twoFiles.body.code).toEqual(expect.stringMatching(/^[A-Z_]+$/));
+    expect(await filings(facility)).toBe(0);
+    // given once, as text, it imports (the file is read in a file worker)
+    const once = await t.http().post('/api/v1/prtr/filings/import').set(auth(filer.token)).field('facilityId', facility).attach('file', file, 'filing.json');
+    expect(once.status).toBe(201);
+    expect(await filings(facility)).toBe(1);
+  });
 });

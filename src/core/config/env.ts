@@ -105,6 +105,27 @@ export class Env {
   @Max(200 * 1024 * 1024)
   UPLOAD_LIMIT_BYTES = 10 * 1024 * 1024;
 
+  /** Worker threads that read uploaded files (0: from the machine's parallelism, 1 to 4). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(32)
+  FILE_WORKERS = 0;
+
+  /** Wall-clock limit for reading one uploaded file in a worker, in ms (then 422 FILE_PARSE_TIMEOUT). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(600000)
+  FILE_PARSE_TIMEOUT_MS = 10000;
+
+  /** Heap limit of each file worker, in MB (a file that needs more: 422 FILE_PARSE_MEMORY_EXCEEDED). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(64) // below ~48 MB a worker cannot even load the parser
+  @Max(16384)
+  FILE_PARSE_MEMORY_MB = 512;
+
   /** Outgoing mail, e.g. smtp://user:pass@host:587. Unset: mails stay in the outbox only. */
   @Transform(emptyToUndefined)
   @IsOptional()

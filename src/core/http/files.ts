@@ -4,10 +4,28 @@ import { memoryStorage } from 'multer';
 
 export const XLSX_MEDIA_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
-/** Sends a file as a download (UTF-8 file names in the RFC 5987 form). */
+/**
+ * The Content-Disposition of a download. A file name is stored as its uploader gave it (for
+ * display) but never reaches a header as such: control characters (CR LF included), path
+ * separators and quotes are replaced, an ASCII `filename` is given for old clients and the exact
+ * name as RFC 6266 / RFC 5987 `filename*=UTF-8''…` (percent-encoding every byte outside attr-char).
+ */
+export function contentDisposition(fileName: string): string {
+  const safe =
+    fileName
+      .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '')
+      .replace(/[\\/]/g, '_')
+      .trim()
+      .slice(0, 255) || 'download';
+  const ascii = safe.replace(/[^\x20-\x7e]/g, '_').replace(/["%;\\]/g, '_');
+  const encoded = encodeURIComponent(safe).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
+}
+
+/** Sends a file as a download (the file name sanitised for the header, see contentDisposition). */
 export function sendDownload(res: Response, body: Buffer, mediaType: string, fileName: string, headers: Record<string, string> = {}) {
   res.setHeader('Content-Type', mediaType);
-  res.setHeader('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(fileName)}`);
+  res.setHeader('Content-Disposition', contentDisposition(fileName));
   for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
   res.send(body);
 }

@@ -91,6 +91,8 @@ function findPrototypeKeys(value: unknown): { field: string; key: string }[] {
 function findNul(value: unknown, path: string, depth = 0): string | null {
   if (typeof value === 'string') return value.includes('\u0000') ? path : null;
   if (!value || typeof value !== 'object' || depth > 20) return null;
+  // an uploaded file's bytes are not text: walking a Buffer's entries held the event loop ~0.4 µs a byte (1 s for 2.4 MB)
+  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return null;
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
     const p = path ? `${path}.${k}` : k;
     if (k.includes('\u0000')) return p;

@@ -14,6 +14,11 @@ export const EmissionsErrors = defineErrors({
     ja: 'ファイルの構成が複雑すぎます（部品・セル・行の数が上限を超えています）。',
     en: 'The file is too complex (too many parts, cells or rows).',
   },
+  FILE_ACTIVE_CONTENT: {
+    status: 422,
+    ja: 'ファイルにマクロ・外部リンク・埋め込みオブジェクト・スクリプトなどの実行可能な内容、または指定様式以外の部品や数式が含まれているため受け付けられません。',
+    en: 'The file carries active content (macros, external links, embedded objects, scripts) or parts or formulas the designated form does not have.',
+  },
   TEMPLATE_MISMATCH: {
     status: 422,
     ja: '指定様式（現行版）のファイルではありません。最新の様式をダウンロードしてください。',

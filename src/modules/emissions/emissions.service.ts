@@ -14,9 +14,10 @@ import { ReportTransition } from './entities/report-transition.entity';
 import { Report, type ReportKind } from './entities/report.entity';
 import './emissions-errors';
 import { REPORT_APPROVALS, type ReportApprovals } from './report-approvals';
-import { parseReport } from './excel/parse';
+import { FileWorkers } from '../../core/workers/workers.module';
+import { inspectFile, readCalculationReport } from './excel/tasks';
 import { buildTemplate } from './excel/template';
-import { assertPlainXlsx, sniff } from './excel/xlsx-guard';
+import { sniff } from './excel/xlsx-guard';
 import { decide, type ReportAction } from './transitions';
 
 export interface UploadedFile {
@@ -41,6 +42,7 @@ export class EmissionsService {
     private readonly directory: DirectoryService,
     private readonly notifications: NotificationsService,
     private readonly moduleRef: ModuleRef,
+    private readonly workers: FileWorkers,
   ) {}
 
   private approvalsPort?: ReportApprovals;
@@ -172,7 +174,8 @@ export class EmissionsService {
     if (!file) throw new DomainError('FILE_REQUIRED');
     this.check(report, 'upload', actor);
     const holder = await this.directory.visibleHolder(actor, report.targetHolderId);
-    const parsed = await parseReport(file.buffer, { holderNumber: holder.holderNumber, fiscalYear: report.fiscalYear, kind: report.kind });
+    // guard, parse and recomputation run in a file worker (time and memory limited), never on the event loop
+    const parsed = await readCalculationReport(this.workers, file.buffer, { holderNumber: holder.holderNumber, fiscalYear: report.fiscalYear, kind: report.kind });
     return this.db.transaction(async (m) => {
       const locked = await this.visibleReport(actor, reportId, m, true);
       const to = this.check(locked, 'upload', actor);
@@ -229,7 +232,8 @@ export class EmissionsService {
     if (file) {
       const sniffed = sniff(file.buffer);
       if (!MEDIA[sniffed]) throw new DomainError('FILE_TYPE_NOT_ALLOWED', { detected: sniffed });
-      if (sniffed === 'xlsx-zip') assertPlainXlsx(file.buffer); // no macros, no bombs, even as an attachment
+      // xlsx: no macros, no bombs, nothing active, even as an attachment; PDF: no scripts or actions (in a file worker)
+      if (sniffed === 'xlsx-zip' || sniffed === 'pdf') await inspectFile(this.workers, file.buffer);
       media = MEDIA[sniffed];
     }
     return this.db.transaction(async (m) => {

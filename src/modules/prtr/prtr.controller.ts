@@ -25,7 +25,9 @@ import {
   RegistrationListQuery,
   SubstanceListQuery,
 } from './dto/prtr.dto';
-import { electronicFileName, parseElectronicFile, toElectronicFile } from './exports/electronic-file';
+import { FileWorkers } from '../../core/workers/workers.module';
+import { electronicFileName, toElectronicFile } from './exports/electronic-file';
+import { readElectronicFile } from './exports/tasks';
 import { buildFilingWorkbook } from './exports/form-xlsx';
 import { buildPublicCsv } from './exports/public-csv';
 import { FilersService } from './filers.service';
@@ -195,6 +197,7 @@ export class PrtrFilingsController {
     private readonly filers: FilersService,
     private readonly filings: FilingsService,
     private readonly inquiries: InquiriesService,
+    private readonly workers: FileWorkers,
   ) {}
 
   @Get('businesses/:id')
@@ -221,9 +224,13 @@ export class PrtrFilingsController {
   @ApiConsumes('multipart/form-data')
   @UseInterceptors(FileInterceptor('file'))
   @ApiOperation({ summary: 'Import an electronic filing file: a new draft, or an amendment draft of the filing it names' })
-  async import(@UploadedFile() file: { buffer: Buffer } | undefined, @Body('facilityId') facilityId: string | undefined, @CurrentActor() actor: Actor) {
+  async import(@UploadedFile() file: { buffer: Buffer } | undefined, @Body('facilityId') facilityId: unknown, @CurrentActor() actor: Actor) {
+    // multipart fields are whatever the client sent: given twice an array, as facilityId[x] an object
+    if (facilityId !== undefined && typeof facilityId !== 'string') {
+      throw new DomainError('VALIDATION_FAILED', { fields: [{ field: 'facilityId', problems: ['事業所IDは一つだけ文字列で指定してください (give facilityId once, as text)'] }] });
+    }
     if (!file) throw new DomainError('VALIDATION_FAILED', { fields: [{ field: 'file', problems: ['ファイルを指定してください (attach the file as "file")'] }] });
-    const parsed = parseElectronicFile(file.buffer);
+    const parsed = await readElectronicFile(this.workers, file.buffer); // in a file worker, off the event loop
     const target = facilityId ?? parsed.facilityId;
     if (target !== null && target !== undefined && !UUID.test(target)) throw new DomainError('PRTR_FACILITY_NOT_FOUND');
     const current = parsed.referenceNumber ? await this.filings.currentByReference(actor, parsed.referenceNumber, target ?? null) : null;

@@ -20,3 +20,19 @@ export const KIND_LABELS: Record<ReportKind, string> = {
   adjustment_year: '調整・自主削減年度 / Adjustment year',
 };
 export const KIND_BY_LABEL = new Map(Object.entries(KIND_LABELS).map(([k, v]) => [v, k as ReportKind]));
+
+/** The factor table's range on FACTOR_SHEET (header in row 1, one row per designated kind). */
+export function factorRange(kinds: number): string {
+  return `'${FACTOR_SHEET}'!$A$2:$C$${kinds + 1}`;
+}
+
+/**
+ * The template's own formulas (the only formulas a designated-form workbook may hold): unit,
+ * factor and emissions of activity row `r`, and the total below the last activity row.
+ */
+export const FORMULAS = {
+  unit: (r: number, kinds: number) => `IF(${COLUMNS.kind}${r}="","",VLOOKUP(${COLUMNS.kind}${r},${factorRange(kinds)},2,FALSE))`,
+  factor: (r: number, kinds: number) => `IF(${COLUMNS.kind}${r}="","",VLOOKUP(${COLUMNS.kind}${r},${factorRange(kinds)},3,FALSE))`,
+  emissions: (r: number) => `IF(${COLUMNS.kind}${r}="","",ROUND(${COLUMNS.quantity}${r}*${COLUMNS.factor}${r},3))`,
+  total: (last: number) => `SUM(${COLUMNS.emissions}${FIRST_ROW}:${COLUMNS.emissions}${last})`,
+};

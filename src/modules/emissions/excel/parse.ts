@@ -73,7 +73,7 @@ function decimal(v: Value): Decimal | undefined | 'invalid' {
  * problem found, each with sheet and cell.
  */
 export async function parseReport(buf: Buffer, expected: Expected): Promise<ParsedReport> {
-  assertPlainXlsx(buf, { boundCells: true });
+  assertPlainXlsx(buf, { boundCells: true, designatedForm: true });
   const wb = new ExcelJS.Workbook();
   try {
     await wb.xlsx.load(buf as unknown as ArrayBuffer);

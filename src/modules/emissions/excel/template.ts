@@ -5,6 +5,7 @@ import {
   COLUMNS,
   FACTOR_SHEET,
   FIRST_ROW,
+  FORMULAS,
   KIND_LABELS,
   MAIN_SHEET,
   META_SHEET,
@@ -73,7 +74,7 @@ export async function buildTemplate(prefill: TemplatePrefill = {}, rows: Activit
   head.font = { bold: true };
   const count = Math.max(TEMPLATE_ROWS, rows.length);
   const last = FIRST_ROW + count - 1;
-  const factorRange = `'${FACTOR_SHEET}'!$A$2:$C$${EMISSION_FACTORS.length + 1}`;
+  const kinds = EMISSION_FACTORS.length;
   for (let i = 0; i < count; i++) {
     const r = FIRST_ROW + i;
     const row = rows[i];
@@ -86,15 +87,15 @@ export async function buildTemplate(prefill: TemplatePrefill = {}, rows: Activit
     qty.value = row?.quantity ?? null;
     qty.protection = { locked: false };
     qty.dataValidation = { type: 'decimal', operator: 'greaterThanOrEqual', allowBlank: true, formulae: [0] };
-    ws.getCell(`${COLUMNS.unit}${r}`).value = { formula: `IF(B${r}="","",VLOOKUP(B${r},${factorRange},2,FALSE))` };
-    ws.getCell(`${COLUMNS.factor}${r}`).value = { formula: `IF(B${r}="","",VLOOKUP(B${r},${factorRange},3,FALSE))` };
-    ws.getCell(`${COLUMNS.emissions}${r}`).value = { formula: `IF(B${r}="","",ROUND(C${r}*E${r},3))` };
+    ws.getCell(`${COLUMNS.unit}${r}`).value = { formula: FORMULAS.unit(r, kinds) };
+    ws.getCell(`${COLUMNS.factor}${r}`).value = { formula: FORMULAS.factor(r, kinds) };
+    ws.getCell(`${COLUMNS.emissions}${r}`).value = { formula: FORMULAS.emissions(r) };
   }
   const totalRow = last + 1;
   ws.getCell(`${COLUMNS.no}${totalRow}`).value = TOTAL_LABEL;
   ws.getCell(`${COLUMNS.no}${totalRow}`).font = { bold: true };
   ws.getCell(`${COLUMNS.emissions}${totalRow}`).value =
-    options.totalOverride !== undefined ? options.totalOverride : { formula: `SUM(F${FIRST_ROW}:F${last})` };
+    options.totalOverride !== undefined ? options.totalOverride : { formula: FORMULAS.total(last) };
   ws.columns.forEach((c, i) => (c.width = [8, 40, 16, 10, 26, 24][i]));
   await ws.protect('', { selectLockedCells: true, selectUnlockedCells: true });
   return Buffer.from(await wb.xlsx.writeBuffer());

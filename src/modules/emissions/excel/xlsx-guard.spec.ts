@@ -1,6 +1,7 @@
 import { DomainError } from '../../../core/errors/domain-error';
-import { plainCellsWorkbook } from '../../../../test/fixtures/zip';
-import { assertPlainXlsx, MAX_SHEET_CELLS, MAX_SHEET_ROWS } from './xlsx-guard';
+import { editPart, makeZip, minimalWorkbook, plainCellsWorkbook, rezip } from '../../../../test/fixtures/zip';
+import { buildTemplate } from './template';
+import { assertPlainPdf, assertPlainXlsx, decodeXml, MAX_RULE_CELLS, MAX_SHEET_CELLS, MAX_SHEET_ROWS } from './xlsx-guard';
 import { worksheetName } from '../../compliance/overview.service';
 import '../emissions-errors';
 
@@ -34,6 +35,64 @@ describe('xlsx guard: cell and row bounds before ExcelJS loads a workbook', () =
 
   it('does not bound cells of attachments (stored, never loaded by ExcelJS)', () => {
     expect(code(() => assertPlainXlsx(plainCellsWorkbook(Math.floor(MAX_SHEET_CELLS / 10) + 1, 10)))).toBeUndefined();
+  });
+});
+
+const sheet = (inner: string) => `<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">${inner}</worksheet>`;
+const FORM = { boundCells: true, designatedForm: true };
+
+describe('xlsx guard: counted bounds and the allowlist', () => {
+  it('decodes entity and character references before comparing', () => {
+    expect(decodeXml('sheet.&#x6D;acro&#69;nabled &amp; &lt;x&gt; &quot;&apos;')).toBe('sheet.macroEnabled & <x> "\'');
+  });
+
+  it('counts every validation range, whole columns at their full height, in x14 extensions too', () => {
+    expect(code(() => assertPlainXlsx(makeZip(minimalWorkbook(sheet('<sheetData/><dataValidations><dataValidation sqref="A:A"/></dataValidations>')))))).toMatchObject({
+      code: 'FILE_TOO_COMPLEX',
+      details: { what: 'ruleCells', cells: 1_048_576 },
+    });
+    const x14 = `<sheetData/><extLst><ext><x14:dataValidations xmlns:x14="x" xmlns:xm="m"><x14:dataValidation><xm:sqref>${'A1:A1000 '.repeat(201)}</xm:sqref></x14:dataValidation></x14:dataValidations></ext></extLst>`;
+    expect(201 * 1000).toBeGreaterThan(MAX_RULE_CELLS);
+    expect(code(() => assertPlainXlsx(makeZip(minimalWorkbook(sheet(x14)))))).toMatchObject({ code: 'FILE_TOO_COMPLEX', details: { what: 'ruleCells' } });
+    expect(code(() => assertPlainXlsx(makeZip(minimalWorkbook(sheet(`<sheetData/><dataValidations><dataValidation sqref="${'A1:A1000 '.repeat(199)}"/></dataValidations>`)))))).toBeUndefined();
+  });
+
+  it('refuses a DOCTYPE (entity declarations), duplicate part names and relationship targets outside the package', () => {
+    expect(code(() => assertPlainXlsx(makeZip(minimalWorkbook('<!DOCTYPE x [<!ENTITY a "aaaa">]><worksheet/>'))))).toMatchObject({ code: 'FILE_ACTIVE_CONTENT', details: { part: 'xl/worksheets/sheet1.xml' } });
+    const twice = minimalWorkbook(sheet('<sheetData/>'));
+    twice.push({ name: 'XL/Worksheets/Sheet1.xml', data: Buffer.from(sheet('<sheetData/>')) });
+    expect(code(() => assertPlainXlsx(makeZip(twice)))).toMatchObject({ code: 'FILE_ACTIVE_CONTENT', details: { part: 'XL/Worksheets/Sheet1.xml', reason: 'part name given twice' } });
+    const escape = rezip(makeZip(minimalWorkbook(sheet('<sheetData/>'))), (p) => editPart(p, 'xl/_rels/workbook.xml.rels', 'Target="worksheets/sheet1.xml"', 'Target="../../../etc/passwd"'));
+    expect(code(() => assertPlainXlsx(escape))).toMatchObject({ code: 'FILE_ACTIVE_CONTENT', details: { part: 'xl/_rels/workbook.xml.rels', reason: 'relationship target outside the package' } });
+  });
+
+  it('in the designated form: template formulas (plain or shared) pass, a shared formula without its master and a function in an input cell do not', async () => {
+    const form = await buildTemplate({ holderNumber: 'T1', fiscalYear: 2013, kind: 'base_year' }, [{ kind: '灯油 / Kerosene', quantity: 2 }]);
+    expect(code(() => assertPlainXlsx(form, FORM))).toBeUndefined();
+    const orphan = rezip(form, (p) => editPart(p, 'xl/worksheets/sheet1.xml', /(<c r="E9"[^>]*>)<f>[^<]*<\/f>/, '$1<f t="shared" si="7"/>'));
+    expect(code(() => assertPlainXlsx(orphan, FORM))).toMatchObject({ code: 'FILE_ACTIVE_CONTENT', details: { cell: 'E9' } });
+    const inputFn = rezip(form, (p) => editPart(p, 'xl/worksheets/sheet1.xml', /(<c r="C8"[^>]*)><v>2<\/v>/, '$1><f>SUM(1,1)</f><v>2</v>'));
+    expect(code(() => assertPlainXlsx(inputFn, FORM))).toMatchObject({ code: 'FILE_ACTIVE_CONTENT', details: { cell: 'C8', reason: 'function SUM not allowed' } });
+    // plain arithmetic in an input cell passes the guard: the parser names the cell (REPORT_CONTENT_INVALID)
+    const inputArith = rezip(form, (p) => editPart(p, 'xl/worksheets/sheet1.xml', /(<c r="C8"[^>]*)><v>2<\/v>/, '$1><f>1+1</f><v>2</v>'));
+    expect(code(() => assertPlainXlsx(inputArith, FORM))).toBeUndefined();
+    // the same formula an attachment may hold
+    expect(code(() => assertPlainXlsx(inputFn))).toBeUndefined();
+  });
+
+  it('a workbook without the form\'s main sheet: its ordinary formulas are left to the parser (TEMPLATE_MISMATCH), DDE is not', () => {
+    const other = (f: string) => makeZip(minimalWorkbook(sheet(`<sheetData><row r="1"><c r="A1"><f>${f}</f></c></row></sheetData>`)));
+    expect(code(() => assertPlainXlsx(other('SUM(B1:B2)'), FORM))).toBeUndefined();
+    expect(code(() => assertPlainXlsx(other("cmd|'/c calc'!A0"), FORM))).toMatchObject({ code: 'FILE_ACTIVE_CONTENT', details: { reason: 'DDE formula', cell: 'A1' } });
+  });
+
+  it('PDF: active names are found in #xx spellings and only as whole names', () => {
+    const pdf = (s: string) => Buffer.from(`%PDF-1.4\n1 0 obj << ${s} >> endobj\n%%EOF\n`, 'latin1');
+    expect(code(() => assertPlainPdf(pdf('/#4Aava#53cript 2 0 R')))).toMatchObject({ code: 'FILE_ACTIVE_CONTENT', details: { name: '/JavaScript' } });
+    expect(code(() => assertPlainPdf(pdf('/JSONData 2 0 R /AAA 1 /Launcher 2')))).toBeUndefined();
+    // an object stream this check cannot read (encrypted, another filter) could hide an action
+    const opaque = Buffer.from('%PDF-1.7\n4 0 obj\n<< /Type /ObjStm /N 1 /First 4 /Length 8 >>\nstream\n\x8f\x12\xa0\x07\x99\x00\x13\x37\nendstream\nendobj\n%%EOF\n', 'latin1');
+    expect(code(() => assertPlainPdf(opaque))).toMatchObject({ code: 'FILE_ACTIVE_CONTENT', details: { reason: 'object stream that cannot be read' } });
   });
 });
 
