@@ -23,7 +23,7 @@ describe('writeTableWorkbook', () => {
             ['T00001', 1200, null],
           ],
           widths: [12, 30],
-          defaultWidth: 9,
+          defaultWidth: 17,
         },
         { name: 'Second', rows: [['x']] },
       ],
@@ -43,7 +43,7 @@ describe('writeTableWorkbook', () => {
     expect(ws.getCell('A4').value).toBe('T00001');
     expect(ws.getCell('B4').value).toBe(1200);
     expect(ws.getCell('C4').value).toBeNull();
-    expect([1, 2, 3].map((c) => ws.getColumn(c).width)).toEqual([12, 30, 9]);
+    expect([1, 2, 3].map((c) => ws.getColumn(c).width)).toEqual([12, 30, 17]);
   });
 });
 
