@@ -1,5 +1,6 @@
 import { jstDateTime } from '../../core/clock/jst';
-import { asBuffer, writeTableWorkbook, type TableWorkbook } from '../../core/excel/table-workbook';
+import { runExport } from '../../core/excel/export';
+import { writeTableWorkbook, type TableWorkbook } from '../../core/excel/table-workbook';
 import type { FileWorkers } from '../../core/workers/workers.module';
 
 /** One audit event as the workbook shows it (the fields of the JSON list, `at` an ISO instant). */
@@ -43,5 +44,5 @@ export const auditFileTasks = {
 
 /** Writes the audit-trail workbook in a file worker. */
 export async function buildAuditWorkbook(workers: FileWorkers, rows: AuditRow[]): Promise<Buffer> {
-  return asBuffer(await workers.run<Uint8Array>('audit.workbook', { rows }));
+  return runExport(workers, 'audit.workbook', { rows });
 }

@@ -1,4 +1,5 @@
-import { asBuffer, excelNumber, writeTableWorkbook, type TableWorkbook } from '../../core/excel/table-workbook';
+import { runExport } from '../../core/excel/export';
+import { excelNumber, writeTableWorkbook, type TableWorkbook } from '../../core/excel/table-workbook';
 import type { FileWorkers } from '../../core/workers/workers.module';
 
 /**
@@ -101,5 +102,5 @@ export const complianceFileTasks = {
 
 /** Writes the phase overview workbook in a file worker. */
 export async function buildOverviewWorkbook(workers: FileWorkers, data: OverviewWorkbookData): Promise<Buffer> {
-  return asBuffer(await workers.run<Uint8Array>('compliance.overview-workbook', data));
+  return runExport(workers, 'compliance.overview-workbook', data);
 }

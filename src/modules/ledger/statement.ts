@@ -1,5 +1,6 @@
 import { jstDateTime } from '../../core/clock/jst';
-import { asBuffer, excelNumber, writeTableWorkbook, type TableWorkbook } from '../../core/excel/table-workbook';
+import { runExport } from '../../core/excel/export';
+import { excelNumber, writeTableWorkbook, type TableWorkbook } from '../../core/excel/table-workbook';
 import type { FileWorkers } from '../../core/workers/workers.module';
 import type { AccountView } from './dto/ledger.dto';
 import type { HistoryItem } from './ledger.service';
@@ -70,5 +71,5 @@ export const ledgerFileTasks = {
 
 /** Writes an account statement (.xlsx) in a file worker. */
 export async function buildStatement(workers: FileWorkers, account: AccountView, entries: HistoryItem[], generatedAt: Date): Promise<Buffer> {
-  return asBuffer(await workers.run<Uint8Array>('ledger.statement', { account, entries, generatedAt: generatedAt.toISOString() } satisfies StatementData));
+  return runExport(workers, 'ledger.statement', { account, entries, generatedAt: generatedAt.toISOString() } satisfies StatementData);
 }

@@ -1,4 +1,5 @@
 import Decimal from 'decimal.js';
+import { runExport } from '../../../core/excel/export';
 import { ownBytes } from '../../../core/excel/table-workbook';
 import type { FileWorkers } from '../../../core/workers/workers.module';
 import { parseReport, type Expected, type ParsedReport } from './parse';
@@ -58,5 +59,5 @@ export function inspectFile(workers: FileWorkers, file: Buffer): Promise<FileSni
 
 /** Writes the designated form (.xlsx) in a file worker, its header prefilled or blank. */
 export async function writeTemplate(workers: FileWorkers, prefill: TemplatePrefill = {}): Promise<Buffer> {
-  return asBuffer(await workers.run<Uint8Array>('emissions.template', { prefill }));
+  return runExport(workers, 'emissions.template', { prefill });
 }

@@ -1,4 +1,5 @@
-import { asBuffer, ownBytes } from '../../../core/excel/table-workbook';
+import { runExport } from '../../../core/excel/export';
+import { ownBytes } from '../../../core/excel/table-workbook';
 import type { FileWorkers } from '../../../core/workers/workers.module';
 import { parseElectronicFile, type ParsedElectronicFile } from './electronic-file';
 import { buildFilingWorkbook } from './form-xlsx';
@@ -22,5 +23,5 @@ export function readElectronicFile(workers: FileWorkers, file: Buffer): Promise<
 
 /** Writes the printable form (.xlsx) in a file worker. */
 export async function writeFilingWorkbook(workers: FileWorkers, record: FilingRecord, generatedAt = new Date()): Promise<Buffer> {
-  return asBuffer(await workers.run<Uint8Array>('prtr.form-xlsx', { record, generatedAt: generatedAt.toISOString() }));
+  return runExport(workers, 'prtr.form-xlsx', { record, generatedAt: generatedAt.toISOString() });
 }
