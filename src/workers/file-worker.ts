@@ -3,7 +3,10 @@
 import 'reflect-metadata';
 import { isMainThread } from 'node:worker_threads';
 import { serveTasks } from '../core/workers/worker-entry';
+import { auditFileTasks } from '../modules/audit/tasks';
+import { complianceFileTasks } from '../modules/compliance/tasks';
 import { emissionsFileTasks } from '../modules/emissions/excel/tasks';
+import { ledgerFileTasks } from '../modules/ledger/statement';
 import { prtrFileTasks } from '../modules/prtr/exports/tasks';
 
-if (!isMainThread) serveTasks({ ...emissionsFileTasks, ...prtrFileTasks });
+if (!isMainThread) serveTasks({ ...emissionsFileTasks, ...prtrFileTasks, ...auditFileTasks, ...complianceFileTasks, ...ledgerFileTasks });

@@ -61,6 +61,28 @@ describe('the audit trail', () => {
     expect((await t.http().get('/api/v1/audit-events').set(auth(holder.a.token!))).status).toBe(403);
   });
 
+  it('writes the Excel trail with times in JST (a known event time, across the date line) and the HTTP status as a number', async () => {
+    const loginId = `jst-${Date.now()}`;
+    await t.db.dataSource.query(`SELECT audit_append($1::jsonb)`, [
+      JSON.stringify([
+        { at: '2026-03-31T15:04:05.678Z', login_id: loginId, role: 'secretariat', action: 'POST /api/v1/phases', target_type: 'phases', outcome: 'ok', status: 201, summary: {} },
+        { at: '2026-04-01T02:30:00.000Z', login_id: loginId, role: 'secretariat', action: 'POST /api/v1/transfers', target_type: 'transfers', outcome: 'INSUFFICIENT_BALANCE', status: 422, summary: {} },
+      ]),
+    ]);
+    const file = await t.http().get(`/api/v1/audit-events.xlsx?loginId=${loginId}`).set(auth(sec)).buffer(true).parse(binary).expect(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((file.body as Buffer).buffer as ArrayBuffer);
+    const ws = wb.worksheets[0];
+    expect(ws.name).toBe('監査ログ Audit');
+    expect(ws.getCell('A1').value).toBe('日時 / Time (JST)');
+    expect(ws.rowCount).toBe(3);
+    // newest first, as the list: 02:30 UTC is 11:30 JST; 15:04 UTC on 31 March is just past midnight on 1 April in Japan
+    expect([2, 3].map((r) => [1, 2, 3, 4, 7, 8].map((c) => ws.getRow(r).getCell(c).value))).toEqual([
+      ['2026-04-01 11:30:00', loginId, 'secretariat', 'POST /api/v1/transfers', 'INSUFFICIENT_BALANCE', 422],
+      ['2026-04-01 00:04:05', loginId, 'secretariat', 'POST /api/v1/phases', 'ok', 201],
+    ]);
+  });
+
   it('survives hostile bodies: odd types do not crash the recorder, a NUL does not cost other events', async () => {
     await t.http().post('/api/v1/auth/login').set('Content-Type', 'application/json').send('{"fromAccount":{"toString":1},"loginId":"x"}').expect(400);
     const nul = await t.http().post('/api/v1/auth/login').send({ loginId: 'nul\u0000id', password: 'whatever-123' });

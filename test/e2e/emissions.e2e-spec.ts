@@ -1,6 +1,7 @@
 import { Clock } from '../../src/core/clock/clock';
 import { EMISSION_FACTORS } from '../../src/modules/emissions/excel/factors';
 import { buildTemplate, type ActivityRow } from '../../src/modules/emissions/excel/template';
+import { CELLS, MAIN_SHEET } from '../../src/modules/emissions/excel/layout';
 import { REPORT_STATUSES } from '../../src/modules/emissions/entities/report.entity';
 import { decide, REPORT_ACTIONS } from '../../src/modules/emissions/transitions';
 import { hostile } from '../fixtures/zip';
@@ -56,6 +57,18 @@ describe('emissions management over HTTP', () => {
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/spreadsheetml/);
     expect((res.body as Buffer).subarray(0, 2).toString()).toBe('PK');
+    const ExcelJS = (await import('exceljs')).default;
+    const prefilled = new ExcelJS.Workbook();
+    await prefilled.xlsx.load((res.body as Buffer).buffer as ArrayBuffer);
+    expect(prefilled.getWorksheet(MAIN_SHEET)!.getCell(CELLS.holderNumber).value).toBe(holderNumber);
+    expect(prefilled.getWorksheet(MAIN_SHEET)!.getCell(CELLS.fiscalYear).value).toBe(2024);
+    // the blank form depends on nothing in the request: written once, the same bytes for everyone
+    const blank = await t.http().get('/api/v1/reports/template').set(auth(holder.b.token!)).buffer(true).parse(binary).expect(200);
+    const again = await t.http().get('/api/v1/reports/template').set(auth(other.a.token!)).buffer(true).parse(binary).expect(200);
+    expect(Buffer.compare(blank.body as Buffer, again.body as Buffer)).toBe(0);
+    const empty = new ExcelJS.Workbook();
+    await empty.xlsx.load((blank.body as Buffer).buffer as ArrayBuffer);
+    expect(empty.getWorksheet(MAIN_SHEET)!.getCell(CELLS.holderNumber).value).toBe('');
     expect((await t.http().get(`/api/v1/reports/template?reportId=${reports.base_year}`).set(auth(other.a.token!))).status).toBe(404);
   });
 
@@ -187,6 +200,7 @@ describe('emissions management over HTTP', () => {
     expect(wb.worksheets[0].getRow(3).getCell(1).value).toBe(holderNumber);
     expect(wb.worksheets[0].getRow(3).getCell(10).value).toBe(1166); // numbers as numbers
     expect(wb.worksheets[0].getRow(3).getCell(18).value).toBe('達成 / met');
+    expect([5, 6, 7].map((c) => wb.worksheets[0].getRow(3).getCell(c).value)).toEqual(['承認済 / approved', '承認済 / approved', '未提出 / not submitted']); // statuses as Japanese labels
     clock.mockRestore();
 
     // adjustment year: no verification

@@ -157,10 +157,16 @@ describe('allowances over HTTP', () => {
     await wb.xlsx.load((file.body as Buffer).buffer as ArrayBuffer);
     const ws = wb.worksheets[0];
     expect(ws.getCell('B2').value).toBe(holder.accountNumber);
-    expect(ws.getCell('B4').value).toBe('450');
+    expect(ws.getCell('B4').value).toBe(450); // numbers as numbers
+    expect(ws.getCell('A7').value).toBe('作成日時 / Generated at (JST)');
+    expect(String(ws.getCell('B7').value)).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
     const rows = ws.getSheetValues().filter(Boolean).map((r) => (r as unknown[]).slice(1));
     const body = rows.slice(rows.findIndex((r) => String(r[0]).startsWith('日時')) + 1);
-    expect(body.map((r) => [r[4], r[5]])).toEqual([['1200', '1200'], ['-300', '900'], ['-450', '450']]);
+    expect(rows.find((r) => String(r[0]).startsWith('日時'))![0]).toBe('日時 / Time (JST)');
+    expect(body.map((r) => [r[4], r[5]])).toEqual([[1200, 1200], [-300, 900], [-450, 450]]);
+    // times in JST: the newest entry's instant (from the JSON history) nine hours on
+    const jst = new Date(Date.parse(first.body.items[0].createdAt) + 9 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
+    expect(body[body.length - 1][0]).toBe(jst);
     expect(body.map((r) => r[7])).toEqual([`JAA-${vintage}-000000001–000001200`, `JAA-${vintage}-000000001–000000300`, `JAA-${vintage}-000000301–000000750`]);
   });
 

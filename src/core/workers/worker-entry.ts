@@ -24,6 +24,16 @@ function yieldToRequests(): void {
 export type WorkerTask = (payload: never) => unknown | Promise<unknown>;
 
 /**
+ * Bytes a task returns in an ArrayBuffer of their own (a written workbook) are moved to the other
+ * thread, not copied; a view into a larger or shared buffer (Node's Buffer pool) is copied as usual.
+ */
+function transferable(value: unknown): ArrayBuffer[] {
+  if (!(value instanceof Uint8Array)) return [];
+  const { buffer } = value;
+  return buffer instanceof ArrayBuffer && value.byteOffset === 0 && value.byteLength === buffer.byteLength ? [buffer] : [];
+}
+
+/**
  * Serves `tasks` to a WorkerPool from inside a worker (at a lower scheduling priority than the
  * thread that serves requests): announces readiness once loaded, runs one
  * job at a time, and answers with the value or the error (a DomainError keeps its code, details
@@ -36,7 +46,8 @@ export function serveTasks(tasks: Record<string, WorkerTask>): void {
     try {
       const task = tasks[job.task];
       if (!task) throw new Error(`unknown worker task ${job.task}`);
-      port.postMessage({ ok: true, value: await task(job.payload as never) });
+      const value = await task(job.payload as never);
+      port.postMessage({ ok: true, value }, transferable(value));
     } catch (error) {
       if (error instanceof DomainError) {
         port.postMessage({ ok: false, error: { code: error.code, details: error.details, texts: error.texts } });

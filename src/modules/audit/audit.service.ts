@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import ExcelJS from 'exceljs';
 import type { NextFunction, Request, Response } from 'express';
 import { DataSource } from 'typeorm';
 import type { Actor } from '../../core/auth/roles';
@@ -8,7 +7,9 @@ import { APP_CONFIG, type RuntimeConfig } from '../../core/config/runtime-config
 import { jsonParam } from '../../core/database/json-param';
 import { decodeBigintCursor, encodeCursor } from '../../core/http/pagination';
 import { requestContext } from '../../core/logging/request-context';
+import { FileWorkers } from '../../core/workers/workers.module';
 import { AuditEvent } from './audit-event.entity';
+import { buildAuditWorkbook } from './tasks';
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const SECRET = /pass(word)?|secret|token|key/i;
@@ -70,6 +71,7 @@ export class AuditService implements OnApplicationBootstrap, OnApplicationShutdo
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
+    private readonly workers: FileWorkers,
   ) {}
 
   /**
@@ -269,13 +271,12 @@ export class AuditService implements OnApplicationBootstrap, OnApplicationShutdo
     };
   }
 
+  /** The filtered trail (up to 10,000 events) as .xlsx, written in a file worker. */
   async workbook(filter: AuditFilter) {
     const { items } = await this.list({ ...filter, limit: 10000, cursor: undefined });
-    const wb = new ExcelJS.Workbook();
-    const ws = wb.addWorksheet('監査ログ Audit');
-    ws.addRow(['日時 / Time (UTC)', 'ログインID / Login', 'ロール / Role', '操作 / Action', '対象 / Target', '対象ID / Target id', '結果 / Outcome', 'HTTP', 'リクエストID / Request id', 'IP']).font = { bold: true };
-    for (const e of items) ws.addRow([e.at, e.loginId, e.role, e.action, e.targetType, e.targetId, e.outcome, e.status, e.requestId, e.clientIp]);
-    ws.columns.forEach((c, i) => (c.width = [26, 16, 14, 48, 20, 38, 28, 8, 38, 16][i]));
-    return Buffer.from(await wb.xlsx.writeBuffer());
+    return buildAuditWorkbook(
+      this.workers,
+      items.map((e) => ({ at: e.at, loginId: e.loginId, role: e.role, action: e.action, targetType: e.targetType, targetId: e.targetId, outcome: e.outcome, status: e.status, requestId: e.requestId, clientIp: e.clientIp })),
+    );
   }
 }

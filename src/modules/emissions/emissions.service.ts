@@ -15,8 +15,7 @@ import { Report, type ReportKind } from './entities/report.entity';
 import './emissions-errors';
 import { REPORT_APPROVALS, type ReportApprovals } from './report-approvals';
 import { FileWorkers } from '../../core/workers/workers.module';
-import { inspectFile, readCalculationReport } from './excel/tasks';
-import { buildTemplate } from './excel/template';
+import { inspectFile, readCalculationReport, writeTemplate } from './excel/tasks';
 import { sniff } from './excel/xlsx-guard';
 import { decide, type ReportAction } from './transitions';
 
@@ -161,11 +160,21 @@ export class EmissionsService {
     return file;
   }
 
+  /** The blank form depends on nothing in the request: written once (in a file worker) and kept. */
+  private blankTemplate?: Promise<Buffer>;
+
+  /** The designated form: blank (written once), or its header prefilled for a report (written per request); both in a file worker. */
   async template(actor: Actor, reportId?: string) {
-    if (!reportId) return buildTemplate();
+    if (!reportId) {
+      const blank = (this.blankTemplate ??= writeTemplate(this.workers));
+      blank.catch(() => {
+        if (this.blankTemplate === blank) this.blankTemplate = undefined; // a refusal (busy pool, shutdown) is not kept
+      });
+      return blank;
+    }
     const report = await this.visibleReport(actor, reportId);
     const holder = await this.directory.visibleHolder(actor, report.targetHolderId);
-    return buildTemplate({ holderNumber: holder.holderNumber, facility: holder.facilityName, fiscalYear: report.fiscalYear, kind: report.kind });
+    return writeTemplate(this.workers, { holderNumber: holder.holderNumber, facility: holder.facilityName, fiscalYear: report.fiscalYear, kind: report.kind });
   }
 
   /** Upload of the calculation report: parsed and recomputed before anything is stored. */

@@ -6,6 +6,7 @@ import type { Actor } from '../../core/auth/roles';
 import { DomainError } from '../../core/errors/domain-error';
 import { sendDownload, XLSX_MEDIA_TYPE } from '../../core/http/files';
 import { PageQuery } from '../../core/http/pagination';
+import { FileWorkers } from '../../core/workers/workers.module';
 import { AccountStatusDto, AccountView, CorrectionDto, PostingResult, TransferDto } from './dto/ledger.dto';
 import { LedgerService } from './ledger.service';
 import { buildStatement } from './statement';
@@ -39,7 +40,10 @@ export function replayHeader(res: Response, result: PostingResult) {
 @ApiBearerAuth()
 @Controller()
 export class LedgerController {
-  constructor(private readonly ledger: LedgerService) {}
+  constructor(
+    private readonly ledger: LedgerService,
+    private readonly workers: FileWorkers,
+  ) {}
 
   @Post('transfers')
   @Permit('holder_a', 'trading_participant', 'secretariat')
@@ -110,7 +114,7 @@ export class LedgerController {
   @ApiOperation({ summary: '口座明細: the account statement as an Excel file (latest 10,000 entries)' })
   async statement(@Param('accountNumber') accountNumber: string, @CurrentActor() actor: Actor, @Res() res: Response) {
     const account = await this.ledger.visibleAccount(actor, accountNumber);
-    const file = await buildStatement(await this.ledger.view(account), await this.ledger.entries(account.id, 10_000), new Date());
+    const file = await buildStatement(this.workers, await this.ledger.view(account), await this.ledger.entries(account.id, 10_000), new Date());
     sendDownload(res, file, XLSX_MEDIA_TYPE, `statement-${account.accountNumber}.xlsx`);
   }
 }

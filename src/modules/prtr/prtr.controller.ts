@@ -27,8 +27,7 @@ import {
 } from './dto/prtr.dto';
 import { FileWorkers } from '../../core/workers/workers.module';
 import { electronicFileName, toElectronicFile } from './exports/electronic-file';
-import { readElectronicFile } from './exports/tasks';
-import { buildFilingWorkbook } from './exports/form-xlsx';
+import { readElectronicFile, writeFilingWorkbook } from './exports/tasks';
 import { buildPublicCsv } from './exports/public-csv';
 import { FilersService } from './filers.service';
 import { FilingsService } from './filings.service';
@@ -292,7 +291,7 @@ export class PrtrFilingsController {
   @ApiOperation({ summary: 'The printable form (本紙 + 別紙) as Excel' })
   async form(@UuidParam('id', 'PRTR_FILING_NOT_FOUND') id: string, @CurrentActor() actor: Actor, @Res() res: Response) {
     const record = await this.filings.record(actor, id);
-    sendDownload(res, await buildFilingWorkbook(record), XLSX_MEDIA_TYPE, `prtr-${record.referenceNumber ?? 'draft'}.xlsx`);
+    sendDownload(res, await writeFilingWorkbook(this.workers, record), XLSX_MEDIA_TYPE, `prtr-${record.referenceNumber ?? 'draft'}.xlsx`);
   }
 
   @Get('inquiries/:id')

@@ -1,6 +1,9 @@
 import Decimal from 'decimal.js';
+import { runExport } from '../../../core/excel/export';
+import { ownBytes } from '../../../core/excel/table-workbook';
 import type { FileWorkers } from '../../../core/workers/workers.module';
 import { parseReport, type Expected, type ParsedReport } from './parse';
+import { buildTemplate, type TemplatePrefill } from './template';
 import { assertPlainPdf, assertPlainXlsx, sniff, type FileSniff } from './xlsx-guard';
 
 /** A ParsedReport as it crosses threads (Decimals as their exact text). */
@@ -33,6 +36,10 @@ export const emissionsFileTasks = {
     if (kind === 'pdf') assertPlainPdf(buf);
     return kind;
   },
+  /** The designated form, its header prefilled or blank. */
+  async 'emissions.template'({ prefill }: { prefill: TemplatePrefill }): Promise<Uint8Array> {
+    return ownBytes(await buildTemplate(prefill));
+  },
 };
 
 /** Parses and recomputes a calculation report in a file worker. */
@@ -48,4 +55,9 @@ export async function readCalculationReport(workers: FileWorkers, file: Buffer, 
 /** Checks an uploaded file in a file worker; returns what it is. */
 export function inspectFile(workers: FileWorkers, file: Buffer): Promise<FileSniff> {
   return workers.run<FileSniff>('emissions.inspect-file', { file });
+}
+
+/** Writes the designated form (.xlsx) in a file worker, its header prefilled or blank. */
+export async function writeTemplate(workers: FileWorkers, prefill: TemplatePrefill = {}): Promise<Buffer> {
+  return runExport(workers, 'emissions.template', { prefill });
 }

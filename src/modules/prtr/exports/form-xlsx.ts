@@ -7,7 +7,9 @@ import { STATUS_LABELS, jstDateOrEmpty } from './record';
  * The printable filing form (届出書) as .xlsx: a sheet '本紙' and one sheet '別紙1', '別紙2', … per
  * substance, in the order of the content (ascending substance numbers). Labels in Japanese with the
  * English beside them (columns A and B), values in column C. Amounts are written as text exactly as
- * stored ("0.0", "1200"), never as floats.
+ * stored ("0.0", "1200"), never as floats: the form reproduces what was filed, whose significant
+ * digits carry meaning ("5.0" is not "5"); counts (employees, sheets) are numbers. Written in a
+ * file worker ('prtr.form-xlsx' in ./tasks.ts).
  */
 
 export const MAIN_SHEET_NAME = '本紙';
