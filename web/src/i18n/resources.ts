@@ -15,7 +15,7 @@ export const ja = {
     submit: 'ログイン',
     submitting: 'ログインしています…',
     required: '{{field}}を入力してください。',
-    lockedUntil: 'ロック解除予定: {{time}}（日本時間）',
+    lockedUntil: 'ロック解除予定：{{time}}（日本時間）',
     networkError: 'サーバーに接続できませんでした。時間をおいて再度お試しください。',
     errorTitle: 'ログインできませんでした',
   },
