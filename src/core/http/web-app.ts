@@ -46,8 +46,9 @@ export function webAppMiddleware(distDir: string): RequestHandler[] {
   const indexFile = path.join(distDir, 'index.html');
   const fallback = (req: Request, res: Response, next: NextFunction) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
-    // a missing file (an old asset, a typo) is a plain 404, not the app's page under a JS or CSS name
-    if (path.posix.extname(req.path) !== '') return next();
+    // a missing file (an old asset, a typo) or a dot file is a plain 404, not the app's page under
+    // a JS or CSS name
+    if (path.posix.extname(req.path) !== '' || req.path.includes('/.')) return next();
     res.setHeader('Cache-Control', 'no-cache');
     for (const [name, value] of Object.entries(PAGE_HEADERS)) res.setHeader(name, value);
     res.sendFile(indexFile, (error) => error && next(error));
