@@ -1,5 +1,5 @@
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
-import { api } from '../api/client';
+import { client, unwrap } from '../api/client';
 import type { LoginResponse } from '../api/types';
 
 interface Session {
@@ -19,7 +19,7 @@ const AuthContext = createContext<AuthValue | null>(null);
 export function AuthProvider({ children }: { children: ReactNode }) {
   const [session, setSession] = useState<Session | null>(null);
   const login = useCallback(async (loginId: string, password: string) => {
-    const res = await api<LoginResponse>('/auth/login', { method: 'POST', body: { loginId, password } });
+    const res = await unwrap(client.POST('/api/v1/auth/login', { body: { loginId, password } }));
     setSession({ token: res.accessToken, expiresAt: Date.now() + res.expiresIn * 1000 });
     return res;
   }, []);

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
-import { ApiError, NetworkError, api } from '../../api/client';
+import { ApiError, NetworkError, bearer, client, unwrap } from '../../api/client';
 import type { MeResponse } from '../../api/types';
 import { useAuth } from '../../auth/AuthContext';
 
@@ -18,7 +18,7 @@ export function HomePage() {
     if (!token) return;
     setState({ kind: 'loading' });
     try {
-      setState({ kind: 'ready', me: await api<MeResponse>('/auth/me', { token }) });
+      setState({ kind: 'ready', me: await unwrap(client.GET('/api/v1/auth/me', { headers: bearer(token) })) });
     } catch (error) {
       if (error instanceof ApiError && error.status === 401) {
         logout(); // expired or revoked: back to the login screen
