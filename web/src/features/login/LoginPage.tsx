@@ -11,6 +11,8 @@ type Field = 'loginId' | 'password';
 interface Failure {
   /** The server's own message (in the UI language), or one of ours when there was no answer. */
   message: string;
+  /** The language it came in (switching the UI language later does not translate it). */
+  lang: string;
   unlocksAt?: string;
 }
 
@@ -54,9 +56,9 @@ export function LoginPage() {
       setPassword('');
       if (error instanceof ApiError) {
         const unlocksAt = typeof error.details.unlocksAt === 'string' ? error.details.unlocksAt : undefined;
-        setFailure({ message: error.message, unlocksAt });
+        setFailure({ message: error.message, lang: currentLanguage(), unlocksAt });
       } else if (error instanceof NetworkError) {
-        setFailure({ message: t('login.networkError') });
+        setFailure({ message: t('login.networkError'), lang: currentLanguage() });
       } else {
         throw error;
       }
@@ -77,7 +79,7 @@ export function LoginPage() {
       {failure && (
         <div ref={alertRef} className="alert alert--error" role="alert" tabIndex={-1} data-testid="login-error">
           <p className="alert__title">{t('login.errorTitle')}</p>
-          <p>{failure.message}</p>
+          <p lang={failure.lang}>{failure.message}</p>
           {failure.unlocksAt && <p data-testid="unlocks-at">{t('login.lockedUntil', { time: formatJst(failure.unlocksAt, currentLanguage()) })}</p>}
         </div>
       )}
