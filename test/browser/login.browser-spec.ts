@@ -162,4 +162,19 @@ describe('login screen in Chromium', () => {
     expect(api?.status()).toBe(404);
     expect(JSON.parse(await page.locator('body').innerText())).toMatchObject({ code: 'ROUTE_NOT_FOUND' });
   });
+
+  it('fits a phone-width screen without sideways scrolling', async () => {
+    const { page } = b;
+    await page.setViewportSize({ width: 360, height: 740 });
+    try {
+      await page.goto('/login');
+      await page.getByRole('button', { name: 'ログイン' }).click(); // with the field errors showing
+      await page.locator('#loginId-error').waitFor();
+      const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+      expect(overflow).toBe(0);
+      await b.screenshot('login-ja-phone');
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
+  });
 });
