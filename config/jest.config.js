@@ -44,5 +44,12 @@ module.exports = {
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
     { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.int-spec.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'] },
+    // Chromium (Debian's) driven by playwright-core, a dependency of web/ (see test/support/browser.ts)
+    {
+      ...common,
+      displayName: 'browser',
+      testMatch: ['<rootDir>/test/browser/**/*.browser-spec.ts'],
+      moduleNameMapper: { '^playwright-core$': '<rootDir>/web/node_modules/playwright-core/index.js' },
+    },
   ],
 };

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
 const { startCluster, canConnect } = require('./pg-cluster.cjs');
+const { ensureBrowserDeps } = require('./browser-deps.cjs');
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const log = (msg) => process.stderr.write(`${msg}\n`);
 
@@ -21,6 +22,24 @@ if (build.status !== 0) process.exit(build.status ?? 1);
 log('[test] type-checking the tests too (Jest transpiles without checking)…');
 const typecheck = spawnSync('npx', ['--no-install', 'tsc', '-p', 'tsconfig.json', '--noEmit'], { cwd: root, stdio: 'inherit' });
 if (typecheck.status !== 0) process.exit(typecheck.status ?? 1);
+// the browser app: type-checked, and built when its sources changed (the browser tests and the
+// e2e tests of the web routes load web/dist)
+const webTypecheck = spawnSync('npm', ['--prefix', 'web', 'run', '--silent', 'typecheck'], { cwd: root, stdio: 'inherit' });
+if (webTypecheck.status !== 0) process.exit(webTypecheck.status ?? 1);
+const webBuild = spawnSync(process.execPath, ['scripts/build-web.mjs', '--strict'], { cwd: root, stdio: 'inherit' });
+if (webBuild.status !== 0) process.exit(webBuild.status ?? 1);
+// the browser tier needs Chromium and a Japanese font (installed when missing, as PostgreSQL is)
+const args = process.argv.slice(2);
+const selected = [];
+for (let i = args.indexOf('--selectProjects') + 1; i > 0 && i < args.length && !args[i].startsWith('-'); i++) selected.push(args[i]);
+if (selected.length === 0 || selected.includes('browser')) {
+  try {
+    ensureBrowserDeps(log);
+  } catch (error) {
+    log(`[test] ${error.message}`);
+    process.exit(1);
+  }
+}
 
 let url = process.env.TEST_DATABASE_URL;
 let cluster;

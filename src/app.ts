@@ -11,6 +11,7 @@ import type { RuntimeConfig } from './core/config/runtime-config';
 import { embeddedJwtSecret, startEmbeddedDatabase, type EmbeddedDatabase } from './core/database/embedded';
 import { JsonLogger } from './core/logging/json-logger';
 import { applyServerSettings, hostHeaderMiddleware } from './core/http/client-errors';
+import { findWebDist, webAppMiddleware } from './core/http/web-app';
 import {
   accessLogMiddleware,
   bodyParserErrorMiddleware,
@@ -54,6 +55,10 @@ export async function createApp(
   app.use(requestIdMiddleware);
   app.use(accessLogMiddleware);
   app.use(hostHeaderMiddleware);
+  // the browser app (web/dist) at /, with a history fallback; /api and /health are left alone
+  const webDist = findWebDist();
+  if (webDist) for (const handler of webAppMiddleware(webDist)) app.use(handler);
+  else logger.warn({ msg: 'web/dist not found: the browser app is not served (npm start builds it)' }, 'WebApp');
   // every state-changing request is recorded when its response is finished
   app.use(app.get(AuditService).middleware());
   app.use(contentTypeMiddleware);

@@ -1,0 +1,6 @@
+import type { components } from './schema';
+
+// The shapes the UI uses, from the generated OpenAPI types.
+export type LoginResponse = components['schemas']['LoginResponse'];
+export type MeResponse = components['schemas']['MeResponse'];
+export type Role = MeResponse['role'];
