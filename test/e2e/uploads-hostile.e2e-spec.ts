@@ -374,10 +374,20 @@ describe('uploads: hostile files are refused, nothing is stored, the registry ke
     expect(await stored(reports.base_year)).toBe(before);
   });
 
-  it('refuses PDFs that act on opening (/OpenAction, /J#61vaScript, /Launch, embedded files, inside object streams too); accepts a plain PDF', async () => {
+  it('refuses PDFs that act on opening (/OpenAction, /J#61vaScript, /Launch, embedded files, inside object streams too, however encoded); accepts a plain PDF', async () => {
     const pdf = (body: string) => Buffer.from(`%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R ${body} >>\nendobj\ntrailer << /Root 1 0 R >>\n%%EOF\n`, 'latin1');
     const { deflateSync } = await import('node:zlib');
     const inStream = deflateSync(Buffer.from('3 0 << /S /JavaScript /JS (app.alert(1)) >>'));
+    const script = Buffer.from('3 0 << /S /JavaScript /JS (app.alert(1)) >>');
+    // PNG "Up" predictor rows of 8 bytes (filter byte 2, each byte minus the one above)
+    const upPredicted = Buffer.concat(
+      Array.from({ length: Math.ceil(script.length / 8) }, (_, r) => {
+        const row = (k: number) => Buffer.concat([script.subarray(k * 8, k * 8 + 8), Buffer.alloc(8)]).subarray(0, 8);
+        return Buffer.from([2, ...row(r).map((b, j) => (b - (r ? row(r - 1)[j] : 0)) & 0xff)]);
+      }),
+    );
+    const streamPdf = (dict: string, data: Buffer) =>
+      Buffer.concat([Buffer.from(`%PDF-1.7\n4 0 obj\n<< ${dict} /Length ${data.length} >>\nstream\r`, 'latin1'), data, Buffer.from('\nendstream\nendobj\n%%EOF\n', 'latin1')]);
     const objStm = Buffer.concat([Buffer.from('%PDF-1.7\n4 0 obj\n<< /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /Length ' + inStream.length + ' >>\nstream\n', 'latin1'), inStream, Buffer.from('\nendstream\nendobj\n%%EOF\n', 'latin1')]);
     const cases: [string, Buffer, string][] = [
       ['open.pdf', pdf('/OpenAction << /S /JavaScript /JS (app.alert(1)) >>'), '/OpenAction'],
@@ -385,6 +395,8 @@ describe('uploads: hostile files are refused, nothing is stored, the registry ke
       ['launch.pdf', pdf('/AA << /O << /S /Launch /F (cmd.exe) >> >>'), '/AA'],
       ['embedded.pdf', pdf('/Names << /EmbeddedFiles 5 0 R >>'), '/EmbeddedFiles'],
       ['objstm.pdf', objStm, '/JavaScript'],
+      // the object stream's /Type #-escaped, its data PNG-predicted and deflated twice: decoded all the same
+      ['escaped.pdf', streamPdf('/Type /Obj#53tm /N 1 /First 4 /Filter [/FlateDecode /Fl] /DecodeParms [null << /Predictor 12 /Columns 8 >>]', deflateSync(deflateSync(upPredicted))), '/JavaScript'],
     ];
     for (const [name, file, found] of cases) {
       const res = await upload(holder.a.token!, reports.adjustment_year, file, name, 'attachments');

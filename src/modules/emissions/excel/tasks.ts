@@ -4,7 +4,8 @@ import { ownBytes } from '../../../core/excel/table-workbook';
 import type { FileWorkers } from '../../../core/workers/workers.module';
 import { parseReport, type Expected, type ParsedReport } from './parse';
 import { buildTemplate, type TemplatePrefill } from './template';
-import { assertPlainPdf, assertPlainXlsx, sniff, type FileSniff } from './xlsx-guard';
+import { assertPlainPdf } from './pdf-guard';
+import { assertPlainXlsx, sniff, type FileSniff } from './xlsx-guard';
 
 /** A ParsedReport as it crosses threads (Decimals as their exact text). */
 interface PlainReport {

@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { crc32, inflateRawSync, inflateSync } from 'node:zlib';
+import { crc32, inflateRawSync } from 'node:zlib';
 import { DomainError } from '../../../core/errors/domain-error';
 import { EMISSION_FACTORS } from './factors';
 import { CELLS, COLUMNS, FIRST_ROW, FORMULAS, MAIN_SHEET, MAX_ROWS } from './layout';
@@ -635,48 +635,4 @@ function scanVml(part: string, xml: string): void {
       if (type !== 'Note') throw active(part, `legacy control ${type}`);
     } else if (t.name === 'OLEObject' || t.name === 'FmlaMacro') throw active(part, t.name);
   });
-}
-
-/**
- * PDF names that make a reader act on opening or on a click (scripts, launches, embedded files,
- * rich media, form submission). Compared after #xx escapes are decoded (/J#61vaScript).
- */
-const PDF_ACTIVE_NAMES = new Set(['JavaScript', 'JS', 'OpenAction', 'AA', 'Launch', 'EmbeddedFile', 'EmbeddedFiles', 'RichMedia', 'SubmitForm', 'ImportData', 'GoToE', 'XFA']);
-const MAX_PDF_OBJECT_STREAM_BYTES = 16 * 1024 * 1024;
-
-/** Refuses a PDF whose objects (plain or inside compressed object streams) name active content. */
-export function assertPlainPdf(buf: Buffer): void {
-  const text = buf.toString('latin1');
-  const found = activePdfName(text);
-  if (found) throw new DomainError('FILE_ACTIVE_CONTENT', { part: 'pdf', name: `/${found}` });
-  // Objects may sit inside compressed object streams (/Type /ObjStm): inflate those and look again.
-  let budget = MAX_PDF_OBJECT_STREAM_BYTES;
-  for (const m of text.matchAll(/(?<!end)stream\r?\n/g)) {
-    const dict = text.slice(Math.max(0, m.index! - 1024), m.index);
-    const open = dict.lastIndexOf(' obj');
-    if (!/\/Type\s*\/ObjStm/.test(open >= 0 ? dict.slice(open) : dict)) continue;
-    const start = m.index! + m[0].length;
-    const end = text.indexOf('endstream', start);
-    if (end < 0) break;
-    let inflated: Buffer;
-    try {
-      inflated = inflateSync(buf.subarray(start, end), { maxOutputLength: Math.max(1, budget) });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw new DomainError('FILE_TOO_COMPLEX', { part: 'pdf', reason: 'object streams too large' });
-      // encrypted, another filter, or damaged: a reader may decrypt or repair what this check cannot see
-      throw new DomainError('FILE_ACTIVE_CONTENT', { part: 'pdf', reason: 'object stream that cannot be read' });
-    }
-    budget -= inflated.length;
-    const inner = activePdfName(inflated.toString('latin1'));
-    if (inner) throw new DomainError('FILE_ACTIVE_CONTENT', { part: 'pdf', name: `/${inner}` });
-  }
-}
-
-function activePdfName(text: string): string | undefined {
-  for (const m of text.matchAll(/\/([^\s()<>[\]{}/%]+)/g)) {
-    const raw = m[1];
-    const name = raw.includes('#') ? raw.replace(/#([0-9A-Fa-f]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))) : raw;
-    if (PDF_ACTIVE_NAMES.has(name)) return name;
-  }
-  return undefined;
 }

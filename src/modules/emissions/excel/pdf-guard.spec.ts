@@ -1,0 +1,195 @@
+import { deflateRawSync, deflateSync } from 'node:zlib';
+import { DomainError } from '../../../core/errors/domain-error';
+import { assertPlainPdf, MAX_PDF_STREAM_BYTES } from './pdf-guard';
+import '../emissions-errors';
+
+function code(f: () => void) {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof DomainError) return { code: e.code, details: e.details };
+    throw e;
+  }
+  return undefined;
+}
+
+const latin1 = (s: string) => Buffer.from(s, 'latin1');
+const pdf = (body: string) => latin1(`%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R ${body} >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n`);
+/** A PDF with one stream object: `dict` between << and >>, then `eol` and the data. */
+const withStream = (dict: string, data: Buffer, eol = '\n') =>
+  Buffer.concat([latin1(`%PDF-1.5\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n5 0 obj << ${dict} /Length ${data.length} >>\nstream${eol}`), data, latin1('\nendstream\nendobj\ntrailer << /Root 1 0 R >>\n%%EOF\n')]);
+/** The objects of an object stream: object 6, an action running a script. */
+const SCRIPT = latin1('6 0 << /S /JavaScript /JS (app.alert(1)) >>');
+const PLAIN_OBJECTS = latin1('6 0 7 40 << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >> << /URI (https://example.jp/) /S /URI >>');
+
+/** PNG predictor encoding: row filter `type` (1 Sub, 2 Up, 4 Paeth) over rows of `columns` bytes. */
+function pngPredict(data: Buffer, columns: number, type: 1 | 2 | 4): Buffer {
+  const rows: Buffer[] = [];
+  let prev = Buffer.alloc(columns);
+  for (let i = 0; i < data.length; i += columns) {
+    const row = Buffer.alloc(columns);
+    data.copy(row, 0, i, Math.min(i + columns, data.length));
+    const out = Buffer.alloc(columns + 1);
+    out[0] = type;
+    for (let j = 0; j < columns; j++) {
+      const left = j > 0 ? row[j - 1] : 0;
+      const up = prev[j];
+      const upLeft = j > 0 ? prev[j - 1] : 0;
+      const p = left + up - upLeft;
+      const paeth = Math.abs(p - left) <= Math.abs(p - up) && Math.abs(p - left) <= Math.abs(p - upLeft) ? left : Math.abs(p - up) <= Math.abs(p - upLeft) ? up : upLeft;
+      out[j + 1] = (row[j] - (type === 1 ? left : type === 2 ? up : paeth)) & 0xff;
+    }
+    rows.push(out);
+    prev = row;
+  }
+  return Buffer.concat(rows);
+}
+
+/** TIFF predictor 2 (8-bit, one colour): each byte minus the one before it in the row. */
+function tiffPredict(data: Buffer, columns: number): Buffer {
+  const out = Buffer.from(data);
+  for (let i = 0; i < data.length; i++) if (i % columns) out[i] = (data[i] - data[i - 1]) & 0xff;
+  return out;
+}
+
+const ascii85 = (data: Buffer) => {
+  let out = '';
+  for (let i = 0; i < data.length; i += 4) {
+    const chunk = Buffer.alloc(4);
+    data.copy(chunk, 0, i, i + 4);
+    let v = chunk.readUInt32BE(0);
+    const digits: string[] = [];
+    for (let k = 0; k < 5; k++) {
+      digits.unshift(String.fromCharCode((v % 85) + 33));
+      v = Math.floor(v / 85);
+    }
+    out += digits.slice(0, Math.min(4, data.length - i) + 1).join('');
+  }
+  return `${out}~>`;
+};
+
+const runLength = (data: Buffer) => Buffer.concat([...Array.from({ length: Math.ceil(data.length / 128) }, (_, k) => {
+  const part = data.subarray(k * 128, k * 128 + 128);
+  return Buffer.concat([Buffer.from([part.length - 1]), part]);
+}), Buffer.from([128])]);
+
+const refusedAs = (file: Buffer) => code(() => assertPlainPdf(file));
+
+describe('PDF guard: names', () => {
+  it('finds active names in #xx spellings and only as whole names', () => {
+    expect(refusedAs(pdf('/Names << /#4Aava#53cript 2 0 R >>'))).toMatchObject({ code: 'FILE_ACTIVE_CONTENT', details: { name: '/JavaScript' } });
+    expect(refusedAs(pdf('/JSONData 2 0 R /AAA 1 /Launcher 2'))).toBeUndefined();
+    // NUL is PDF white-space: it ends a name as a reader reads it
+    expect(refusedAs(pdf('/OpenAction\u0000<< /S /Named /N /Print >>'))).toMatchObject({ code: 'FILE_ACTIVE_CONTENT', details: { name: '/OpenAction' } });
+  });
+
+  it('refuses remote go-to, renditions, form submission and XFA; keeps /URI links', () => {
+    expect(refusedAs(pdf('/A << /S /GoToR /F (\\\\\\\\evil\\\\share\\\\x.pdf) /D [0 /Fit] >>'))).toMatchObject({ details: { name: '/GoToR' } });
+    expect(refusedAs(pdf('/A << /S /Rendition /OP 0 >>'))).toMatchObject({ details: { name: '/Rendition' } });
+    expect(refusedAs(pdf('/A << /S /SubmitForm /F (https://evil.example/) >>'))).toMatchObject({ details: { name: '/SubmitForm' } });
+    expect(refusedAs(pdf('/AcroForm << /XFA 9 0 R >>'))).toMatchObject({ details: { name: '/XFA' } });
+    expect(refusedAs(pdf('/A << /S /URI /URI (https://www.env.go.jp/) >>'))).toBeUndefined();
+  });
+
+  it('refuses an encrypted PDF (FILE_ENCRYPTED)', () => {
+    const encrypted = latin1('%PDF-1.6\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R /Encr#79pt 9 0 R >>\n%%EOF\n');
+    expect(refusedAs(encrypted)).toMatchObject({ code: 'FILE_ENCRYPTED', details: { part: 'pdf' } });
+  });
+});
+
+describe('PDF guard: every stream decoded, whatever its dictionary says', () => {
+  const script = { code: 'FILE_ACTIVE_CONTENT', details: { name: '/JavaScript' } };
+
+  it('accepts a plain PDF: a Flate content stream and an object stream without actions', () => {
+    const content = deflateSync(latin1('BT /F1 12 Tf 72 720 Td (Site map) Tj ET'));
+    const objects = deflateSync(PLAIN_OBJECTS);
+    const file = Buffer.concat([
+      latin1('%PDF-1.5\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n'),
+      latin1(`3 0 obj << /Length ${content.length} /Filter /FlateDecode >>\nstream\r\n`),
+      content,
+      latin1('\r\nendstream\nendobj\n'),
+      latin1(`5 0 obj << /Type /ObjStm /N 2 /First 8 /Filter /FlateDecode /Length ${objects.length} >>\nstream\n`),
+      objects,
+      latin1('\nendstream\nendobj\n'),
+      latin1('8 0 obj << /Type /XObject /Subtype /Image /Width 1 /Height 1 /Filter /DCTDecode /Length 4 >>\nstream\n\xff\xd8\xff\xd9\nendstream\nendobj\n'),
+      latin1('trailer << /Root 1 0 R >>\n%%EOF\n'),
+    ]);
+    expect(refusedAs(file)).toBeUndefined();
+  });
+
+  it('decodes a stream whatever its /Type says (/Obj#53tm, no /Type at all)', () => {
+    expect(refusedAs(withStream('/Type /Obj#53tm /N 1 /First 4 /Filter /FlateDecode', deflateSync(SCRIPT)))).toMatchObject(script);
+    expect(refusedAs(withStream('/Filter /FlateDecode', deflateSync(SCRIPT)))).toMatchObject(script);
+  });
+
+  it('reads a dictionary of any length, with strings holding " obj", ">>" and parentheses', () => {
+    expect(refusedAs(withStream(`/Type /ObjStm /Pad (${'x'.repeat(1200)}) /N 1 /First 4 /Filter /FlateDecode`, deflateSync(SCRIPT)))).toMatchObject(script);
+    expect(refusedAs(withStream('/Type /ObjStm /Pad ( obj) /N 1 /First 4 /Filter /FlateDecode', deflateSync(SCRIPT)))).toMatchObject(script);
+    expect(refusedAs(withStream('/Pad (a \\) >> (b) << obj) /Hex <41 42> /Sub << /X [1 2 (3)] >> /Filter /FlateDecode', deflateSync(SCRIPT)))).toMatchObject(script);
+  });
+
+  it('takes `stream` followed by CR alone, CRLF or LF', () => {
+    for (const eol of ['\r', '\r\n', '\n']) expect(refusedAs(withStream('/Type /ObjStm /N 1 /First 4 /Filter /FlateDecode', deflateSync(SCRIPT), eol))).toMatchObject(script);
+  });
+
+  it('undoes PNG predictors (Sub, Up, Paeth) and the TIFF predictor after /FlateDecode', () => {
+    for (const type of [1, 2, 4] as const) {
+      const file = withStream('/Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /DecodeParms << /Predictor 12 /Columns 8 >>', deflateSync(pngPredict(SCRIPT, 8, type)));
+      expect(refusedAs(file)).toMatchObject(script);
+    }
+    const tiff = withStream('/Filter /FlateDecode /DecodeParms << /Predictor 2 /Columns 5 >>', deflateSync(tiffPredict(SCRIPT, 5)));
+    expect(tiff.includes('JavaScript')).toBe(false);
+    expect(refusedAs(tiff)).toMatchObject(script);
+    // predicted plain objects still pass
+    expect(refusedAs(withStream('/Filter /FlateDecode /DecodeParms << /Predictor 15 /Columns 4 >>', deflateSync(pngPredict(PLAIN_OBJECTS, 4, 4))))).toBeUndefined();
+  });
+
+  it('follows filter chains in order, with abbreviated names and per-filter parameters', () => {
+    expect(refusedAs(withStream('/Filter [/FlateDecode /FlateDecode]', deflateSync(deflateSync(SCRIPT))))).toMatchObject(script);
+    expect(refusedAs(withStream('/Filter /Fl', deflateSync(SCRIPT)))).toMatchObject(script);
+    expect(refusedAs(withStream('/Filter [/ASCIIHexDecode /FlateDecode]', latin1(deflateSync(SCRIPT).toString('hex') + '>')))).toMatchObject(script);
+    expect(refusedAs(withStream('/Filter [/AHx /Fl]', latin1(deflateSync(SCRIPT).toString('hex').replace(/(..)/g, '$1 \n') + '>')))).toMatchObject(script);
+    expect(refusedAs(withStream('/Filter [/A85 /Fl]', latin1(ascii85(deflateSync(SCRIPT)))))).toMatchObject(script);
+    expect(refusedAs(withStream('/Filter /ASCII85Decode', latin1(ascii85(SCRIPT))))).toMatchObject(script);
+    expect(refusedAs(withStream('/Filter [/RL]', runLength(SCRIPT)))).toMatchObject(script);
+    const chained = withStream('/Filter [/AHx /Flate#44ecode] /DecodeParms [null << /Predictor 12 /Columns 8 >>]', latin1(deflateSync(pngPredict(SCRIPT, 8, 2)).toString('hex')));
+    expect(refusedAs(chained)).toMatchObject(script);
+  });
+
+  it('decodes LZW (the ISO 32000 example) and refuses LZW it cannot decode', () => {
+    // 80 0B 60 50 22 0C 0C 85 01 is "-----A---B" (ISO 32000-1, 7.4.4.2)
+    expect(refusedAs(withStream('/Filter /LZWDecode', Buffer.from('800b6050220c0c8501', 'hex')))).toBeUndefined();
+    expect(refusedAs(withStream('/Filter /LZWDecode', Buffer.from('ffffffffffffffff', 'hex')))).toMatchObject({ code: 'FILE_ACTIVE_CONTENT', details: { reason: 'stream that cannot be inspected', filter: 'LZWDecode' } });
+  });
+
+  it('refuses streams it cannot decode: damaged or raw deflate, unknown, indirect or external filters, image codecs on non-images', () => {
+    const cannot = (filter?: string) => ({ code: 'FILE_ACTIVE_CONTENT', details: { reason: 'stream that cannot be inspected', ...(filter ? { filter } : {}) } });
+    expect(refusedAs(withStream('/Type /ObjStm /N 1 /First 4 /Filter /FlateDecode', latin1('\x8f\x12\xa0\x07\x99\x00\x13\x37')))).toMatchObject(cannot('FlateDecode'));
+    expect(refusedAs(withStream('/Filter /FlateDecode', deflateRawSync(SCRIPT)))).toMatchObject(cannot('FlateDecode'));
+    expect(refusedAs(withStream('/Filter /Crypt', deflateSync(SCRIPT)))).toMatchObject(cannot('Crypt'));
+    expect(refusedAs(withStream('/Filter 9 0 R', deflateSync(SCRIPT)))).toMatchObject(cannot('(ref)'));
+    expect(refusedAs(withStream('/F (data.bin) /FFilter /FlateDecode', Buffer.alloc(0)))).toMatchObject(cannot());
+    expect(refusedAs(withStream('/Type /ObjStm /N 1 /First 4 /Filter /DCTDecode', deflateSync(SCRIPT)))).toMatchObject(cannot('DCTDecode'));
+    // two /Filter entries: readers disagree on which counts
+    expect(refusedAs(withStream('/Filter /DCTDecode /Filter /FlateDecode', deflateSync(SCRIPT)))).toMatchObject(cannot());
+    // an image with the /N and /First of an object stream is not taken for an image
+    expect(refusedAs(withStream('/Subtype /Image /N 1 /First 4 /Filter /JBIG2Decode', deflateSync(SCRIPT)))).toMatchObject(cannot('JBIG2Decode'));
+    expect(refusedAs(withStream('/Subtype /Image /Width 8 /Height 8 /Filter /JBIG2Decode', latin1('\x97JB2\r\n\x1a\n')))).toBeUndefined();
+  });
+
+  it('finds a stream hidden inside the data of another (its /Length and endstream notwithstanding)', () => {
+    const inner = Buffer.concat([latin1('7 0 obj << /Filter /FlateDecode /Length 99 >>\nstream\n'), deflateSync(SCRIPT), latin1('\nendstream\nendobj\n')]);
+    const outer = Buffer.concat([latin1(`%PDF-1.5\n4 0 obj << /Length ${inner.length} >>\nstream\n`), inner, latin1('\nendstream\nendobj\n%%EOF\n')]);
+    expect(refusedAs(outer)).toMatchObject(script);
+  });
+
+  it('a `stream` keyword after a comment still counts; the word in a string does not', () => {
+    expect(refusedAs(Buffer.concat([latin1('%PDF-1.5\n5 0 obj << /Filter /FlateDecode >> % note\nstream\n'), deflateSync(SCRIPT), latin1('\nendstream\nendobj\n')]))).toMatchObject(script);
+    expect(refusedAs(pdf('/Title (a data stream) /Subject (stream\n)'))).toBeUndefined();
+  });
+
+  it('refuses a stream that decodes past the bound (ZIP_BOMB)', () => {
+    const bomb = deflateSync(Buffer.alloc(MAX_PDF_STREAM_BYTES + 1));
+    expect(refusedAs(withStream('/Filter /FlateDecode', bomb))).toMatchObject({ code: 'ZIP_BOMB', details: { part: 'pdf' } });
+  });
+});
