@@ -6,17 +6,19 @@ export const XLSX_MEDIA_TYPE = 'application/vnd.openxmlformats-officedocument.sp
 
 /**
  * The Content-Disposition of a download. A file name is stored as its uploader gave it (for
- * display) but never reaches a header as such: control characters (CR LF included), path
- * separators and quotes are replaced, an ASCII `filename` is given for old clients and the exact
+ * display) but never reaches a header as such: control characters (CR LF included), format
+ * characters (the bidi overrides and isolates U+202A–202E, U+2066–2069, the marks U+200E/200F and
+ * U+061C, zero-width U+200B, U+FEFF: `invoice\u202Efdp.exe` shows as invoiceexe.pdf), line and
+ * paragraph separators and lone surrogates are dropped, path separators and quotes are replaced,
+ * the name is cut at 255 code points, an ASCII `filename` is given for old clients and the exact
  * name as RFC 6266 / RFC 5987 `filename*=UTF-8''…` (percent-encoding every byte outside attr-char).
  */
 export function contentDisposition(fileName: string): string {
-  const safe =
-    fileName
-      .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '')
-      .replace(/[\\/]/g, '_')
-      .trim()
-      .slice(0, 255) || 'download';
+  const cleaned = fileName
+    .replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/gu, '')
+    .replace(/[\\/]/g, '_')
+    .trim();
+  const safe = Array.from(cleaned).slice(0, 255).join('') || 'download';
   const ascii = safe.replace(/[^\x20-\x7e]/g, '_').replace(/["%;\\]/g, '_');
   const encoded = encodeURIComponent(safe).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
@@ -26,6 +28,8 @@ export function contentDisposition(fileName: string): string {
 export function sendDownload(res: Response, body: Buffer, mediaType: string, fileName: string, headers: Record<string, string> = {}) {
   res.setHeader('Content-Type', mediaType);
   res.setHeader('Content-Disposition', contentDisposition(fileName));
+  // a browser must not guess another type from the bytes (an image or PDF that looks like HTML)
+  res.setHeader('X-Content-Type-Options', 'nosniff');
   for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
   res.send(body);
 }
