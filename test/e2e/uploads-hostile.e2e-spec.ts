@@ -124,6 +124,17 @@ const HOSTILE: Hostile[] = [
     build: (form) => rezip(form, (p) => addRel(p, 'xl/worksheets/_rels/sheet1.xml.rels', `<Relationship Id="rId1" Type="${REL}/hyperlink" Target="http://evil.example/" TargetMode="&#69;xternal"/>`)),
   },
   {
+    name: 'a network-path relationship target (//evil.example/x.png), plain and percent-encoded',
+    code: 'FILE_ACTIVE_CONTENT',
+    part: WB_RELS,
+    reason: /external relationship/,
+    build: (form) =>
+      rezip(form, (p) => {
+        addRel(p, WB_RELS, `<Relationship Id="rId98" Type="${REL}/image" Target="%2F%2Fevil.example/y.png"/>`);
+        addRel(p, WB_RELS, `<Relationship Id="rId99" Type="${REL}/image" Target="//evil.example/x.png"/>`);
+      }),
+  },
+  {
     name: 'a DDE formula in a computed column (D8)',
     code: 'FILE_ACTIVE_CONTENT',
     part: SHEET,
@@ -359,6 +370,10 @@ describe('uploads: hostile files are refused, nothing is stored, the registry ke
     expect([dde.status, dde.body.code, dde.body.details.reason]).toEqual([422, 'FILE_ACTIVE_CONTENT', 'DDE formula']);
     const web = await upload(holder.a.token!, reports.adjustment_year, rezip(form, (p) => editPart(p, SHEET, '</row>', '<c r="G1"><f>_xlfn.WEBSERVICE("http://x")</f></c></row>')), 'w.xlsx', 'attachments');
     expect([web.status, web.body.code]).toEqual([422, 'FILE_ACTIVE_CONTENT']);
+    const remote = await upload(holder.a.token!, reports.adjustment_year, rezip(form, (p) => addRel(p, WB_RELS, `<Relationship Id="rId99" Type="${REL}/image" Target="//evil.example/x.png"/>`)), 'r.xlsx', 'attachments');
+    expect([remote.status, remote.body.code, remote.body.details.reason, remote.body.details.target]).toEqual([422, 'FILE_ACTIVE_CONTENT', 'external relationship', '//evil.example/x.png']);
+    const scheme = await upload(holder.a.token!, reports.adjustment_year, rezip(form, (p) => addRel(p, WB_RELS, `<Relationship Id="rId99" Type="${REL}/image" Target="media/x.png?u=smb:x"/>`)), 's.xlsx', 'attachments');
+    expect([scheme.status, scheme.body.code, scheme.body.details.reason]).toEqual([422, 'FILE_ACTIVE_CONTENT', 'relationship target is not a part']);
     expect(await stored(reports.adjustment_year)).toBe(0);
     // an attachment workbook may hold ordinary formulas of its own
     const sums = await upload(holder.a.token!, reports.adjustment_year, rezip(form, (p) => editPart(p, SHEET, '</row>', '<c r="G1"><f>SUM(C8:C9)*ROUND(1.5,0)</f></c></row>')), 'sums.xlsx', 'attachments');

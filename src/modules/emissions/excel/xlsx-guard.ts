@@ -395,7 +395,9 @@ function relationships(part: string, xml: string, parts: Map<string, ZipEntry>):
     if (!ALLOWED_RELATIONSHIP_TYPES.has(type)) throw active(part, 'relationship type not allowed', { relationshipType: type, target });
     if ((attr(t.attrs, 'TargetMode') ?? '').trim().toLowerCase() === 'external') throw active(part, 'external relationship', { target });
     const plain = percentDecoded(target);
-    if (/^[A-Za-z][A-Za-z0-9+.-]*:|\\/.test(target) || /^[A-Za-z][A-Za-z0-9+.-]*:|\\/.test(plain)) throw active(part, 'relationship target is not a part', { target });
+    // a network-path reference (//host/x.png, or with backslashes) or a scheme anywhere (http:, file:, a drive letter) leaves the package
+    if (/^[\\/]{2}/.test(target) || /^[\\/]{2}/.test(plain)) throw active(part, 'external relationship', { target });
+    if (/:|\\/.test(target) || /:|\\/.test(plain)) throw active(part, 'relationship target is not a part', { target });
     const resolved = plain.startsWith('/') ? posix.normalize(plain).slice(1) : posix.normalize(posix.join(base === '.' ? '' : base, plain));
     if (resolved.startsWith('..')) throw active(part, 'relationship target outside the package', { target });
     if (parts.has(resolved)) out.set(attr(t.attrs, 'Id') ?? '', resolved);
