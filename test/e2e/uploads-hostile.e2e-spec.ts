@@ -447,18 +447,18 @@ describe('uploads: hostile files are refused, nothing is stored, the registry ke
     };
 
     // the name of the issue: the upload parser keeps its last path segment, and nothing of it reaches a header raw
-    const issue = await send('a\r\nContent-Type: text/html.xlsx');
+    const issue = await send('a\r\nContent-Type: text/html.pdf');
     expect(issue.status).toBe(201);
     expect(issue.body.fileName).not.toMatch(/[/\\]/);
     expect(await disposition(issue.body.id)).toBe(`attachment; filename="${issue.body.fileName.replace(/[\r\n]/g, '')}"; filename*=UTF-8''${encodeURIComponent(issue.body.fileName.replace(/[\r\n]/g, ''))}`);
 
-    const hostileName = 'a\r\nContent-Type: text-html\r\nSet-Cookie: x="1".xlsx';
+    const hostileName = 'a\r\nContent-Type: text-html\r\nSet-Cookie: x="1".pdf';
     const res = await send(hostileName);
     expect(res.status).toBe(201);
     expect(res.body.fileName).toBe(hostileName); // stored as given, for display
     const header = await disposition(res.body.id);
     expect(header).not.toMatch(/[\r\n]/);
-    expect(header).toBe(`attachment; filename="aContent-Type: text-htmlSet-Cookie: x=_1_.xlsx"; filename*=UTF-8''aContent-Type%3A%20text-htmlSet-Cookie%3A%20x%3D%221%22.xlsx`);
+    expect(header).toBe(`attachment; filename="aContent-Type: text-htmlSet-Cookie: x=_1_.pdf"; filename*=UTF-8''aContent-Type%3A%20text-htmlSet-Cookie%3A%20x%3D%221%22.pdf`);
 
     const japanese = await upload(holder.a.token!, reports.adjustment_year, Buffer.from('%PDF-1.4\n%%EOF\n'), "排出量(2024年度)'s 報告.pdf", 'attachments');
     expect(japanese.status).toBe(201);
@@ -467,6 +467,60 @@ describe('uploads: hostile files are refused, nothing is stored, the registry ke
     expect(jheader).toMatch(/^attachment; filename="[\x20-\x7e]+"; filename\*=UTF-8''[A-Za-z0-9%!#$&+.^_`|~-]+$/);
     expect(jheader).toContain(`filename="___(2024__)'s __.pdf"`);
     expect(decodeURIComponent(jheader.split("UTF-8''")[1])).toBe("排出量(2024年度)'s 報告.pdf");
+  });
+
+  it('ties the extension to the content and inspects PNG and JPEG attachments; downloads say nosniff', async () => {
+    const { crc32, deflateSync } = await import('node:zlib');
+    const chunk = (type: string, data: Buffer) => {
+      const head = Buffer.alloc(8);
+      head.writeUInt32BE(data.length, 0);
+      head.write(type, 4, 'latin1');
+      const crc = Buffer.alloc(4);
+      crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])));
+      return Buffer.concat([head, data, crc]);
+    };
+    const ihdr = Buffer.from([0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0]);
+    const pngOf = (...extra: Buffer[]) =>
+      Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), ...extra, chunk('IDAT', deflateSync(Buffer.from([0, 0x80]))), chunk('IEND', Buffer.alloc(0))]);
+    const zip = makeZip([{ name: 'xl/vbaProject.bin', data: CFB }]);
+    const jpeg = Buffer.concat([
+      Buffer.from('ffd8ffe000104a46494600010100000100010000', 'hex'),
+      Buffer.from('ffda0008010100003f00', 'hex'),
+      Buffer.from('d2cf20ff00a1ffd0b3', 'hex'),
+      Buffer.from('ffd9', 'hex'),
+    ]);
+    const app1Length = Buffer.alloc(2);
+    app1Length.writeUInt16BE(zip.length + 2);
+    const before = await stored(reports.adjustment_year);
+    const refused: [string, Buffer, number, string, RegExp?][] = [
+      ['page.html', Buffer.from('%PDF-1.4\n<html><script>alert(document.domain)</script></html>\n%%EOF\n'), 422, 'FILE_TYPE_MISMATCH'],
+      ['map.pdf', pngOf(), 422, 'FILE_TYPE_MISMATCH'],
+      ['photo.png', jpeg, 422, 'FILE_TYPE_MISMATCH'],
+      ['data.png', zip, 422, 'FILE_TYPE_MISMATCH'],
+      ['report', Buffer.from('%PDF-1.4\n%%EOF\n'), 422, 'FILE_TYPE_MISMATCH'],
+      ['a.png', Buffer.concat([pngOf().subarray(0, 8), zip]), 422, 'FILE_ACTIVE_CONTENT', /damaged image/],
+      ['b.png', Buffer.concat([pngOf(), zip]), 422, 'FILE_ACTIVE_CONTENT', /data after the image end/],
+      ['c.png', pngOf(chunk('tEXt', Buffer.concat([Buffer.from('Comment\0'), zip]))), 422, 'FILE_ACTIVE_CONTENT', /embedded archive/],
+      ['d.jpg', Buffer.concat([jpeg, Buffer.from('<html><script>alert(1)</script></html>'.repeat(10))]), 422, 'FILE_ACTIVE_CONTENT', /data after the image end/],
+      ['f.jpg', Buffer.concat([jpeg, zip]), 422, 'FILE_ACTIVE_CONTENT', /embedded archive/],
+      ['e.jpeg', Buffer.concat([jpeg.subarray(0, 20), Buffer.from('ffe1', 'hex'), app1Length, zip, jpeg.subarray(20)]), 422, 'FILE_ACTIVE_CONTENT', /embedded archive/],
+    ];
+    for (const [name, file, status, code, reason] of refused) {
+      const res = await upload(holder.a.token!, reports.adjustment_year, file, name, 'attachments');
+      expect([name, res.status, res.body.code]).toEqual([name, status, code]);
+      expect(res.body.message).toMatch(/[ぁ-んァ-ヶ一-龠]/);
+      if (reason) expect(JSON.stringify(res.body.details)).toMatch(reason);
+    }
+    expect(await stored(reports.adjustment_year)).toBe(before);
+
+    for (const [name, file, media] of [['敷地図.PNG', pngOf(), 'image/png'], ['photo.jpeg', Buffer.concat([jpeg, Buffer.alloc(16)]), 'image/jpeg'], ['photo.jpg', jpeg, 'image/jpeg']] as const) {
+      const res = await upload(holder.a.token!, reports.adjustment_year, file, name, 'attachments');
+      expect([name, res.status, res.body.mediaType]).toEqual([name, 201, media]);
+      const download = await t.http().get(`/api/v1/files/${res.body.id}`).set(auth(holder.b.token!)).buffer(true).parse(binary);
+      expect([download.status, download.headers['content-type'], download.headers['x-content-type-options']]).toEqual([200, media, 'nosniff']);
+      expect(Buffer.compare(download.body as Buffer, file)).toBe(0);
+    }
+    expect(await stored(reports.adjustment_year)).toBe(before + 3);
   });
 
   it('accepts the form as LibreOffice Calc saves it (its content types, relationships, app.xml, FALSE(), shared formulas)', async () => {

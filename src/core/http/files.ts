@@ -14,14 +14,19 @@ export const XLSX_MEDIA_TYPE = 'application/vnd.openxmlformats-officedocument.sp
  * name as RFC 6266 / RFC 5987 `filename*=UTF-8''…` (percent-encoding every byte outside attr-char).
  */
 export function contentDisposition(fileName: string): string {
+  const safe = downloadFileName(fileName);
+  const ascii = safe.replace(/[^\x20-\x7e]/g, '_').replace(/["%;\\]/g, '_');
+  const encoded = encodeURIComponent(safe).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
+}
+
+/** The name a download is offered under (see contentDisposition): what a browser saves it as. */
+export function downloadFileName(fileName: string): string {
   const cleaned = fileName
     .replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/gu, '')
     .replace(/[\\/]/g, '_')
     .trim();
-  const safe = Array.from(cleaned).slice(0, 255).join('') || 'download';
-  const ascii = safe.replace(/[^\x20-\x7e]/g, '_').replace(/["%;\\]/g, '_');
-  const encoded = encodeURIComponent(safe).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
+  return Array.from(cleaned).slice(0, 255).join('') || 'download';
 }
 
 /** Sends a file as a download (the file name sanitised for the header, see contentDisposition). */

@@ -35,6 +35,11 @@ export const EmissionsErrors = defineErrors({
     ja: 'このファイル形式は添付できません（PDF、PNG、JPEG、xlsx のみ）。',
     en: 'This file type is not accepted (PDF, PNG, JPEG, xlsx only).',
   },
+  FILE_TYPE_MISMATCH: {
+    status: 422,
+    ja: 'ファイル名の拡張子がファイルの内容と一致しません（PDF は .pdf、Excel は .xlsx、PNG は .png、JPEG は .jpg または .jpeg としてください）。',
+    en: 'The file name extension does not match the content (PDF as .pdf, Excel as .xlsx, PNG as .png, JPEG as .jpg or .jpeg).',
+  },
   FILE_NOT_FOUND: { status: 404, ja: 'ファイルが見つかりません。', en: 'File not found.' },
   REPORT_NOT_FOUND: { status: 404, ja: '報告書が見つかりません。', en: 'Report not found.' },
   VERIFICATION_REPORT_REQUIRED: {

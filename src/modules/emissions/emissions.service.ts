@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Actor } from '../../core/auth/roles';
 import { DomainError } from '../../core/errors/domain-error';
-import { XLSX_MEDIA_TYPE } from '../../core/http/files';
+import { downloadFileName, XLSX_MEDIA_TYPE } from '../../core/http/files';
 import { requestContext } from '../../core/logging/request-context';
 import { DirectoryService } from '../identity/directory.service';
 import { ModuleRef } from '@nestjs/core';
@@ -31,6 +31,14 @@ const MEDIA: Record<string, string> = {
   pdf: 'application/pdf',
   png: 'image/png',
   jpeg: 'image/jpeg',
+};
+
+/** The file name extensions each accepted type may be uploaded under. */
+const EXTENSIONS: Record<string, string[]> = {
+  'xlsx-zip': ['xlsx'],
+  pdf: ['pdf'],
+  png: ['png'],
+  jpeg: ['jpg', 'jpeg'],
 };
 
 /** Reports, their files and their state machine; approvals are announced to the compliance module. */
@@ -241,8 +249,13 @@ export class EmissionsService {
     if (file) {
       const sniffed = sniff(file.buffer);
       if (!MEDIA[sniffed]) throw new DomainError('FILE_TYPE_NOT_ALLOWED', { detected: sniffed });
-      // xlsx: no macros, no bombs, nothing active, even as an attachment; PDF: no scripts or actions (in a file worker)
-      if (sniffed === 'xlsx-zip' || sniffed === 'pdf') await inspectFile(this.workers, file.buffer);
+      // the name a download is saved under must say what the bytes are (no page.html holding a PDF)
+      const saved = downloadFileName(file.originalname || 'file');
+      const extension = saved.includes('.') ? saved.slice(saved.lastIndexOf('.') + 1).toLowerCase() : '';
+      if (!EXTENSIONS[sniffed].includes(extension)) throw new DomainError('FILE_TYPE_MISMATCH', { detected: sniffed, extension, expected: EXTENSIONS[sniffed] });
+      // xlsx: no macros, no bombs, nothing active, even as an attachment; PDF: no scripts or actions;
+      // PNG, JPEG: nothing after the image, no archive inside (in a file worker)
+      await inspectFile(this.workers, file.buffer);
       media = MEDIA[sniffed];
     }
     return this.db.transaction(async (m) => {

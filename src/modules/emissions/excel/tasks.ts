@@ -4,6 +4,7 @@ import { ownBytes } from '../../../core/excel/table-workbook';
 import type { FileWorkers } from '../../../core/workers/workers.module';
 import { parseReport, type Expected, type ParsedReport } from './parse';
 import { buildTemplate, type TemplatePrefill } from './template';
+import { assertPlainJpeg, assertPlainPng } from './image-guard';
 import { assertPlainPdf } from './pdf-guard';
 import { assertPlainXlsx, sniff, type FileSniff } from './xlsx-guard';
 
@@ -29,12 +30,14 @@ export const emissionsFileTasks = {
       total: parsed.total.toString(),
     };
   },
-  /** An attachment, verification report or review document: an xlsx or PDF without active content. */
+  /** An attachment, verification report or review document: an xlsx, PDF, PNG or JPEG without active content. */
   'emissions.inspect-file'({ file }: { file: Uint8Array }): FileSniff {
     const buf = asBuffer(file);
     const kind = sniff(buf);
     if (kind === 'xlsx-zip') assertPlainXlsx(buf);
     if (kind === 'pdf') assertPlainPdf(buf);
+    if (kind === 'png') assertPlainPng(buf);
+    if (kind === 'jpeg') assertPlainJpeg(buf);
     return kind;
   },
   /** The designated form, its header prefilled or blank. */
