@@ -1,6 +1,6 @@
 import { deflateRawSync, deflateSync } from 'node:zlib';
 import { DomainError } from '../../../core/errors/domain-error';
-import { assertPlainPdf, MAX_PDF_STREAM_BYTES } from './pdf-guard';
+import { assertPlainPdf, MAX_PDF_DECODED_BYTES, MAX_PDF_STREAM_BYTES } from './pdf-guard';
 import '../emissions-errors';
 
 function code(f: () => void) {
@@ -72,6 +72,48 @@ const runLength = (data: Buffer) => Buffer.concat([...Array.from({ length: Math.
   const part = data.subarray(k * 128, k * 128 + 128);
   return Buffer.concat([Buffer.from([part.length - 1]), part]);
 }), Buffer.from([128])]);
+
+/** LZW encoding as ISO 32000-1 7.4.4 describes it (EarlyChange 1): clear, codes, end of data. */
+function lzwEncode(data: Buffer): Buffer {
+  const out: number[] = [];
+  let acc = 0;
+  let bits = 0;
+  let width = 9;
+  const emit = (code: number) => {
+    acc = (acc << width) | code;
+    bits += width;
+    while (bits >= 8) {
+      out.push((acc >>> (bits - 8)) & 0xff);
+      bits -= 8;
+    }
+    acc &= (1 << bits) - 1;
+  };
+  const table = new Map<string, number>();
+  let next = 258;
+  emit(256);
+  let w = '';
+  for (const byte of data) {
+    const wc = w + String.fromCharCode(byte);
+    if (w === '' || table.has(wc)) {
+      w = wc;
+      continue;
+    }
+    emit(w.length === 1 ? w.charCodeAt(0) : table.get(w)!);
+    table.set(wc, next++);
+    if (next === 4096) {
+      // the table is full: start over
+      emit(256);
+      table.clear();
+      next = 258;
+      width = 9;
+    } else if (next >= 1 << width && width < 12) width++;
+    w = String.fromCharCode(byte);
+  }
+  if (w) emit(w.length === 1 ? w.charCodeAt(0) : table.get(w)!);
+  emit(257);
+  if (bits) out.push((acc << (8 - bits)) & 0xff);
+  return Buffer.from(out);
+}
 
 const refusedAs = (file: Buffer) => code(() => assertPlainPdf(file));
 
@@ -157,8 +199,17 @@ describe('PDF guard: every stream decoded, whatever its dictionary says', () => 
   });
 
   it('decodes LZW (the ISO 32000 example) and refuses LZW it cannot decode', () => {
-    // 80 0B 60 50 22 0C 0C 85 01 is "-----A---B" (ISO 32000-1, 7.4.4.2)
+    // 80 0B 60 50 22 0C 0C 85 01 is "-----A---B" (ISO 32000-1, 7.4.4.2): the encoder below writes the standard's codes
+    expect(lzwEncode(Buffer.from('-----A---B')).toString('hex')).toBe('800b6050220c0c8501');
     expect(refusedAs(withStream('/Filter /LZWDecode', Buffer.from('800b6050220c0c8501', 'hex')))).toBeUndefined();
+    expect(refusedAs(withStream('/Filter /LZW', lzwEncode(SCRIPT)))).toMatchObject(script);
+    // long enough for 10-, 11- and 12-bit codes and a full table (a clear code), then a predictor on top
+    let seed = 1;
+    const noise = Buffer.from(Array.from({ length: 20_000 }, () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) >>> 23));
+    const long = Buffer.concat([noise, SCRIPT, noise, SCRIPT]);
+    expect(lzwEncode(long).length).toBeGreaterThan(20_000);
+    expect(refusedAs(withStream('/Filter /LZWDecode', lzwEncode(long)))).toMatchObject(script);
+    expect(refusedAs(withStream('/Filter /LZWDecode /DecodeParms << /Predictor 12 /Columns 8 >>', lzwEncode(pngPredict(SCRIPT, 8, 2))))).toMatchObject(script);
     expect(refusedAs(withStream('/Filter /LZWDecode', Buffer.from('ffffffffffffffff', 'hex')))).toMatchObject({ code: 'FILE_ACTIVE_CONTENT', details: { reason: 'stream that cannot be inspected', filter: 'LZWDecode' } });
   });
 
@@ -191,5 +242,16 @@ describe('PDF guard: every stream decoded, whatever its dictionary says', () => 
   it('refuses a stream that decodes past the bound (ZIP_BOMB)', () => {
     const bomb = deflateSync(Buffer.alloc(MAX_PDF_STREAM_BYTES + 1));
     expect(refusedAs(withStream('/Filter /FlateDecode', bomb))).toMatchObject({ code: 'ZIP_BOMB', details: { part: 'pdf' } });
+    const runs = Buffer.alloc(2 * (Math.ceil(MAX_PDF_STREAM_BYTES / 128) + 1));
+    for (let i = 0; i < runs.length; i += 2) runs[i] = 129; // 128 copies of the next byte
+    expect(refusedAs(withStream('/Filter /RunLengthDecode', runs))).toMatchObject({ code: 'ZIP_BOMB' });
+  });
+
+  it('refuses streams that together decode past the total bound (ZIP_BOMB), each under the per-stream one', () => {
+    const each = deflateSync(Buffer.alloc(Math.floor(MAX_PDF_DECODED_BYTES / 4) + 1));
+    const parts = [latin1('%PDF-1.5\n')];
+    for (let n = 0; n < 4; n++) parts.push(latin1(`${n + 3} 0 obj << /Filter /FlateDecode /Length ${each.length} >>\nstream\n`), each, latin1('\nendstream\nendobj\n'));
+    expect(Math.floor(MAX_PDF_DECODED_BYTES / 4) + 1).toBeLessThan(MAX_PDF_STREAM_BYTES);
+    expect(refusedAs(Buffer.concat([...parts, latin1('%%EOF\n')]))).toMatchObject({ code: 'ZIP_BOMB', details: { part: 'pdf' } });
   });
 });

@@ -326,23 +326,40 @@ function unpredict(data: Buffer, parms: Map<string, PdfValue> | undefined): Buff
   return out;
 }
 
-/** Appends bytes to a bounded output. */
+/** A bounded output buffer that grows by doubling (no object per decoded run). */
 class Output {
-  private chunks: Buffer[] = [];
+  private buf = Buffer.alloc(64 * 1024);
   length = 0;
   constructor(private readonly limit: number) {}
+  private room(n: number): void {
+    if (this.length + n > this.limit) throw tooLarge();
+    if (this.length + n <= this.buf.length) return;
+    const grown = Buffer.alloc(Math.min(Math.max(this.buf.length * 2, this.length + n), Math.max(this.limit, 1)));
+    this.buf.copy(grown, 0, 0, this.length);
+    this.buf = grown;
+  }
   push(b: Buffer | number[]): void {
+    this.room(b.length);
+    if (Buffer.isBuffer(b)) b.copy(this.buf, this.length);
+    else this.buf.set(b, this.length);
     this.length += b.length;
-    if (this.length > this.limit) throw tooLarge();
-    this.chunks.push(Buffer.isBuffer(b) ? b : Buffer.from(b));
+  }
+  byte(v: number): void {
+    this.room(1);
+    this.buf[this.length++] = v;
+  }
+  fill(v: number, n: number): void {
+    this.room(n);
+    this.buf.fill(v, this.length, this.length + n);
+    this.length += n;
   }
   done(): Buffer {
-    return Buffer.concat(this.chunks);
+    return this.buf.subarray(0, this.length);
   }
 }
 
 function asciiHex(data: Buffer, limit: number): Buffer {
-  const out: number[] = [];
+  const out = new Output(limit);
   let high = -1;
   for (const c of data) {
     if (c === 0x3e) break;
@@ -350,13 +367,12 @@ function asciiHex(data: Buffer, limit: number): Buffer {
     if (v < 0) continue; // readers skip anything but hex digits
     if (high < 0) high = v;
     else {
-      out.push(high * 16 + v);
+      out.byte(high * 16 + v);
       high = -1;
-      if (out.length > limit) throw tooLarge();
     }
   }
-  if (high >= 0) out.push(high * 16);
-  return Buffer.from(out);
+  if (high >= 0) out.byte(high * 16);
+  return out.done();
 }
 
 function ascii85(data: Buffer, limit: number): Buffer {
@@ -397,7 +413,7 @@ function runLength(data: Buffer, limit: number): Buffer {
       i += n + 1;
     } else {
       if (i >= data.length) break;
-      out.push(Buffer.alloc(257 - n, data[i++]));
+      out.fill(data[i++], 257 - n);
     }
   }
   return out.done();
