@@ -133,6 +133,14 @@ describe('PDF guard: names', () => {
     expect(refusedAs(pdf('/A << /S /URI /URI (https://www.env.go.jp/) >>'))).toBeUndefined();
   });
 
+  it('lets an /OpenAction that is a page destination through (as LibreOffice writes it), not an action or a reference', () => {
+    expect(refusedAs(pdf('/OpenAction[3 0 R /XYZ null null 0]'))).toBeUndefined();
+    expect(refusedAs(pdf('/Open#41ction \n [3 0 R /Fit]'))).toBeUndefined();
+    expect(refusedAs(pdf('/OpenAction 9 0 R'))).toMatchObject({ code: 'FILE_ACTIVE_CONTENT', details: { name: '/OpenAction' } });
+    expect(refusedAs(pdf('/OpenAction << /S /GoTo /D [3 0 R /Fit] >>'))).toMatchObject({ code: 'FILE_ACTIVE_CONTENT', details: { name: '/OpenAction' } });
+    expect(refusedAs(pdf('/OpenAction [<< /S /JavaScript /JS (app.alert(1)) >>]'))).toMatchObject({ code: 'FILE_ACTIVE_CONTENT', details: { name: '/JavaScript' } });
+  });
+
   it('refuses an encrypted PDF (FILE_ENCRYPTED)', () => {
     const encrypted = latin1('%PDF-1.6\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R /Encr#79pt 9 0 R >>\n%%EOF\n');
     expect(refusedAs(encrypted)).toMatchObject({ code: 'FILE_ENCRYPTED', details: { part: 'pdf' } });

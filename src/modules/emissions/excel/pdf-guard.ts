@@ -70,6 +70,16 @@ function decodeName(buf: Buffer, from: number, to: number): string {
   return out;
 }
 
+/**
+ * Whether the /OpenAction ending at `at` is a destination written in place (`/OpenAction [3 0 R
+ * /XYZ null null 0]`, as LibreOffice writes it): the document opens at a page, nothing runs. An
+ * action dictionary, or a reference that may lead to one, stays refused.
+ */
+function opensAtPage(buf: Buffer, at: number): boolean {
+  while (at < buf.length && isWhite(buf[at])) at++;
+  return buf[at] === 0x5b;
+}
+
 /** The first active name (or /Encrypt) in a run of PDF bytes, raw or decoded, every name normalised. */
 function findActiveName(buf: Buffer): string | undefined {
   let i = buf.indexOf(0x2f);
@@ -79,7 +89,7 @@ function findActiveName(buf: Buffer): string | undefined {
     // the longest listed name is 13 characters, 39 bytes when every one is #xx-escaped
     if (j - i - 1 <= 39) {
       const name = decodeName(buf, i + 1, j);
-      if (PDF_ACTIVE_NAMES.has(name) || name === 'Encrypt') return name;
+      if ((PDF_ACTIVE_NAMES.has(name) && !(name === 'OpenAction' && opensAtPage(buf, j))) || name === 'Encrypt') return name;
     }
     i = buf.indexOf(0x2f, j > i + 1 ? j : i + 1);
   }
