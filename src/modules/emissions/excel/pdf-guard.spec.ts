@@ -247,6 +247,13 @@ describe('PDF guard: every stream decoded, whatever its dictionary says', () => 
     expect(refusedAs(pdf('/Title (a data stream) /Subject (stream\n)'))).toBeUndefined();
   });
 
+  it('bounds the work on many `stream` words (FILE_TOO_COMPLEX), fast', () => {
+    const started = Date.now();
+    expect(refusedAs(pdf(`/Title (${'x stream '.repeat(400_000)})`))).toMatchObject({ code: 'FILE_TOO_COMPLEX', details: { part: 'pdf' } });
+    expect(refusedAs(pdf(`/Title (${'x\nstream\n'.repeat(60_000)})`))).toMatchObject({ code: 'FILE_TOO_COMPLEX', details: { what: 'streams' } });
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
   it('refuses a stream that decodes past the bound (ZIP_BOMB)', () => {
     const bomb = deflateSync(Buffer.alloc(MAX_PDF_STREAM_BYTES + 1));
     expect(refusedAs(withStream('/Filter /FlateDecode', bomb))).toMatchObject({ code: 'ZIP_BOMB', details: { part: 'pdf' } });

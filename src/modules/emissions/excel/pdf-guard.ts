@@ -260,16 +260,18 @@ function dictionaryStart(buf: Buffer, close: number, meter: { left: number }): n
  * The index of the last `>` of the `>>` before a `stream` keyword at `at`, across white-space and
  * comments (`>> % note` on the line before); -1 if no dictionary ends there.
  */
-function dictionaryEnd(buf: Buffer, at: number): number {
+function dictionaryEnd(buf: Buffer, at: number, meter: { left: number }): number {
   let i = at - 1;
   for (let lines = 0; lines < 64; lines++) {
     while (i >= 0 && isWhite(buf[i])) i--;
     if (i >= 1 && buf[i] === 0x3e && buf[i - 1] === 0x3e) return i;
     let lineStart = i;
     while (lineStart > 0 && buf[lineStart - 1] !== 0x0a && buf[lineStart - 1] !== 0x0d) lineStart--;
-    const comment = buf.indexOf(0x25, lineStart);
-    if (comment < 0 || comment > i) return -1;
-    i = comment - 1;
+    meter.left -= i + 1 - lineStart;
+    if (meter.left < 0) throw new DomainError('FILE_TOO_COMPLEX', { part: 'pdf', what: 'stream dictionaries' });
+    const comment = buf.subarray(lineStart, i + 1).indexOf(0x25);
+    if (comment < 0) return -1;
+    i = lineStart + comment - 1;
   }
   return -1;
 }
@@ -543,7 +545,7 @@ export function assertPlainPdf(buf: Buffer): void {
     const after = at + 6 < buf.length ? buf[at + 6] : 0x0a;
     if (!(isWhite(before) || before === 0x3e) || isRegular(after)) continue; // endstream, /stream, upstream…
     if (++streams > MAX_PDF_STREAMS) throw new DomainError('FILE_TOO_COMPLEX', { part: 'pdf', what: 'streams', limit: MAX_PDF_STREAMS });
-    const close = dictionaryEnd(buf, at);
+    const close = dictionaryEnd(buf, at, meter);
     if (close < 0) continue; // the word in a string or in text, not after a dictionary
     const where = { offset: at };
     const open = dictionaryStart(buf, close - 1, meter);
