@@ -229,6 +229,9 @@ describe('PDF guard: every stream decoded, whatever its dictionary says', () => 
     expect(refusedAs(withStream('/Filter 9 0 R', deflateSync(SCRIPT)))).toMatchObject(cannot('(ref)'));
     expect(refusedAs(withStream('/F (data.bin) /FFilter /FlateDecode', Buffer.alloc(0)))).toMatchObject(cannot());
     expect(refusedAs(withStream('/Type /ObjStm /N 1 /First 4 /Filter /DCTDecode', deflateSync(SCRIPT)))).toMatchObject(cannot('DCTDecode'));
+    // one dictionary of parameters for an array of filters, or an array for one filter: readers disagree
+    expect(refusedAs(withStream('/Filter [/FlateDecode] /DecodeParms << /Predictor 12 /Columns 8 >>', deflateSync(SCRIPT)))).toMatchObject(cannot());
+    expect(refusedAs(withStream('/Filter /FlateDecode /DecodeParms [<< /Predictor 12 /Columns 8 >>]', deflateSync(SCRIPT)))).toMatchObject(cannot());
     // two /Filter entries: readers disagree on which counts
     expect(refusedAs(withStream('/Filter /DCTDecode /Filter /FlateDecode', deflateSync(SCRIPT)))).toMatchObject(cannot());
     // an image with the /N and /First of an object stream is not taken for an image

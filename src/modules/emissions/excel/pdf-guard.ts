@@ -572,6 +572,9 @@ export function assertPlainPdf(buf: Buffer): void {
     const filterNames = filter === undefined ? [] : filter.t === 'name' ? [filter] : filter.t === 'array' ? filter.v : [filter];
     if (dict.has('DP') && dict.has('DecodeParms')) throw unreadable('stream that cannot be inspected', { ...where, why: 'two parameter entries' });
     const parmsValue = dict.get('DecodeParms') ?? dict.get('DP');
+    // an array of filters takes an array of parameters, one filter one dictionary: readers differ on
+    // the mixed forms (pdf.js drops a lone dictionary given to an array of filters)
+    if (parmsValue !== undefined && (parmsValue.t === 'array') !== (filter?.t === 'array')) throw unreadable('stream that cannot be inspected', { ...where, why: 'parameters' });
     const parmsList = parmsValue === undefined ? [] : parmsValue.t === 'array' ? parmsValue.v : [parmsValue];
     if (filterNames.length === 0) continue; // the raw bytes are the data, searched above
     let data = streamData(buf, at, dict.get('Length'));
