@@ -19,6 +19,7 @@ import {
   jsonBodyGuardMiddleware,
   JSON_MEDIA_TYPE,
   requestIdMiddleware,
+  verifyJsonBody,
 } from './core/http/middleware';
 
 export const API_PREFIX = 'api/v1';
@@ -62,7 +63,7 @@ export async function createApp(
   // every state-changing request is recorded when its response is finished
   app.use(app.get(AuditService).middleware());
   app.use(contentTypeMiddleware);
-  app.use(json({ limit: config.env.BODY_LIMIT_BYTES, strict: true, type: JSON_MEDIA_TYPE }));
+  app.use(json({ limit: config.env.BODY_LIMIT_BYTES, strict: true, type: JSON_MEDIA_TYPE, verify: verifyJsonBody }));
   app.use(bodyParserErrorMiddleware);
   app.use(jsonBodyGuardMiddleware);
   app.setGlobalPrefix(API_PREFIX, { exclude: [{ path: 'health', method: RequestMethod.GET }] });

@@ -71,6 +71,8 @@ export function bodyParserErrorMiddleware(err: unknown, req: Request, res: Respo
   switch (e.type) {
     case 'entity.parse.failed':
       return sendError(req, res, 'MALFORMED_JSON', {});
+    case BODY_TOO_COMPLEX_TYPE:
+      return sendError(req, res, 'BODY_TOO_COMPLEX', { limit: 'maxValues', max: JSON_BODY_LIMITS.maxValues, field: '(body)' }, TOO_COMPLEX.maxValues);
     case 'entity.too.large':
       return sendError(req, res, 'PAYLOAD_TOO_LARGE', { limitBytes: e.limit });
     case 'encoding.unsupported':
@@ -89,9 +91,67 @@ export function bodyParserErrorMiddleware(err: unknown, req: Request, res: Respo
 const MAX_JSON_DEPTH = 32;
 
 /**
- * Checks a parsed JSON body before anything else reads it, walking it with its own stack:
+ * How complex a JSON body may be, checked before the validation reads it (class-transformer's cost
+ * grows with the square of an object's member count: one 1 MB object of 90,000 members held the
+ * event loop for 5 s). Derived from the DTOs, with room to spare:
+ * - members per object: the largest DTO has fewer than 25 properties;
+ * - elements per array: the largest array a DTO takes is 600 long (a filing's sheets, an
+ *   eligibility facility's substances);
+ * - values in the whole body (every object, array and scalar): a filing with its 600 sheets holds
+ *   about 9,700.
+ */
+export const JSON_BODY_LIMITS = { maxObjectKeys: 200, maxArrayElements: 2_000, maxValues: 20_000 } as const;
+
+const TOO_COMPLEX = {
+  maxObjectKeys: {
+    ja: `JSONのオブジェクトの項目が多すぎます（1つのオブジェクトに最大${JSON_BODY_LIMITS.maxObjectKeys}項目）。`,
+    en: `A JSON object in the body has too many members (at most ${JSON_BODY_LIMITS.maxObjectKeys}).`,
+  },
+  maxArrayElements: {
+    ja: `JSONの配列の要素が多すぎます（1つの配列に最大${JSON_BODY_LIMITS.maxArrayElements}要素）。`,
+    en: `A JSON array in the body has too many elements (at most ${JSON_BODY_LIMITS.maxArrayElements}).`,
+  },
+  maxValues: {
+    ja: `JSONに含まれる値が多すぎます（本文全体で最大${JSON_BODY_LIMITS.maxValues}個）。`,
+    en: `The JSON body holds too many values (at most ${JSON_BODY_LIMITS.maxValues} in all).`,
+  },
+} as const;
+
+/**
+ * A lower bound of the number of values a raw JSON body holds (1 + its commas outside strings:
+ * each separates two members or elements), counted over the bytes before they are parsed (a byte
+ * below 0x80 is never part of a multi-byte UTF-8 sequence). JSON.parse alone of a 1 MB object of
+ * 90,000 members takes some 50 ms; a body over the bound is refused without it.
+ */
+export function countJsonValuesAtLeast(raw: Buffer): number {
+  let values = 1;
+  let inString = false;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i];
+    if (inString) {
+      if (c === 0x5c) i++; // a backslash: the next byte is escaped
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x2c) values++;
+  }
+  return values;
+}
+
+/** The JSON parser's `verify` hook: refuses a body over JSON_BODY_LIMITS.maxValues before it is parsed. */
+export function verifyJsonBody(_req: unknown, _res: unknown, raw: Buffer): void {
+  if (countJsonValuesAtLeast(raw) > JSON_BODY_LIMITS.maxValues) {
+    throw Object.assign(new Error('the JSON body holds too many values'), { type: BODY_TOO_COMPLEX_TYPE });
+  }
+}
+
+const BODY_TOO_COMPLEX_TYPE = 'body.too.complex';
+
+/**
+ * Checks a parsed JSON body before anything else reads it, in one walk with its own stack:
  * - nested deeper than MAX_JSON_DEPTH: 400 JSON_TOO_DEEP (the validation that follows walks bodies
  *   recursively, and a small body nested thousands deep would exhaust the stack there: a 500);
+ * - an object with more members, an array with more elements, or a body with more values than
+ *   JSON_BODY_LIMITS allows: 413 BODY_TOO_COMPLEX naming the bound (and where it was exceeded);
  * - a key or string holding a lone UTF-16 surrogate (valid JSON, `"\ud800"`, but not text) or
  *   U+0000: 400 VALIDATION_FAILED naming the field (PostgreSQL refuses both in text and jsonb).
  * A body that passes is remembered, so the validation pipe does not walk it again for NUL.
@@ -100,12 +160,24 @@ const MAX_JSON_DEPTH = 32;
 export function jsonBodyGuardMiddleware(req: Request, res: Response, next: NextFunction) {
   const body: unknown = req.body;
   if (body === null || typeof body !== 'object') return next();
+  const tooComplex = (limit: keyof typeof JSON_BODY_LIMITS, field: string) =>
+    sendError(req, res, 'BODY_TOO_COMPLEX', { limit, max: JSON_BODY_LIMITS[limit], field: wellFormed(field) || '(body)' }, TOO_COMPLEX[limit]);
   const pending: [object, number, string][] = [[body, 1, '']];
+  let values = 1;
   while (pending.length > 0) {
     const [value, depth, path] = pending.pop()!;
     if (depth > MAX_JSON_DEPTH) return sendError(req, res, 'JSON_TOO_DEEP', { maxDepth: MAX_JSON_DEPTH });
-    const entries: [string, unknown][] = Array.isArray(value) ? value.map((v, i) => [String(i), v]) : Object.entries(value);
-    for (const [key, child] of entries) {
+    const isArray = Array.isArray(value);
+    // the bounds are checked before the members are looked at, so a refusal costs no more than counting
+    const keys = isArray ? null : Object.keys(value);
+    const size = isArray ? (value as unknown[]).length : keys!.length;
+    if (isArray && size > JSON_BODY_LIMITS.maxArrayElements) return tooComplex('maxArrayElements', path);
+    if (!isArray && size > JSON_BODY_LIMITS.maxObjectKeys) return tooComplex('maxObjectKeys', path);
+    values += size;
+    if (values > JSON_BODY_LIMITS.maxValues) return tooComplex('maxValues', path);
+    for (let i = 0; i < size; i++) {
+      const key = isArray ? String(i) : keys![i];
+      const child: unknown = (value as Record<string, unknown>)[key];
       const field = path ? `${path}.${key}` : key;
       if (key.includes('\u0000') || (typeof child === 'string' && child.includes('\u0000'))) {
         return sendError(req, res, 'VALIDATION_FAILED', { fields: [{ field: wellFormed(field), problems: ['NUL characters are not allowed'] }] });
