@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { DataSource } from 'typeorm';
@@ -91,10 +92,10 @@ describe('the audit trail', () => {
     await t.http().post('/api/v1/auth/login').send({ loginId: 'after-the-nul', password: 'whatever-123' }).expect(401);
     await settle();
     await t.http().get('/health').expect(200); // still alive
-    const rows = await t.db.dataSource.query(`SELECT login_id, outcome FROM audit_events WHERE login_id IN ('x', 'nulid', 'after-the-nul') ORDER BY id`);
+    const rows = await t.db.dataSource.query(`SELECT login_id, outcome FROM audit_events WHERE login_id IN ('x', 'nul\ufffdid', 'after-the-nul') ORDER BY id`);
     expect(rows).toEqual([
       { login_id: 'x', outcome: 'VALIDATION_FAILED' },
-      { login_id: 'nulid', outcome: 'VALIDATION_FAILED' },
+      { login_id: 'nul\ufffdid', outcome: 'VALIDATION_FAILED' }, // the NUL shown as U+FFFD
       { login_id: 'after-the-nul', outcome: 'INVALID_CREDENTIALS' },
     ]);
   });
@@ -112,6 +113,37 @@ describe('the audit trail', () => {
       { login_id: 'half�', body_login: 'half�' },
       { login_id: `${'s'.repeat(127)}�`, body_login: expect.stringMatching(/^s{120}…$/) },
     ]);
+    expect(await verifyAudit(t.db.dataSource)).toMatchObject({ firstBroken: null, unsealed: 0 });
+  });
+
+  it("records an upload whose file name holds a NUL (filename*=UTF-8''%00…) under its own request id, and the event buffered beside it", async () => {
+    const requestId = `nul-file-${Date.now()}`;
+    const multipart = Buffer.from(
+      `--B\r\nContent-Disposition: form-data; name="file"; filename*=UTF-8''%00nul.pdf\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\n%%EOF\n\r\n--B--\r\n`,
+    );
+    const logsBefore = t.logs.length;
+    const [upload, login] = await Promise.all([
+      t
+        .http()
+        .post(`/api/v1/reports/${randomUUID()}/attachments`)
+        .set(auth(holder.a.token!))
+        .set('X-Request-Id', requestId)
+        .set('Content-Type', 'multipart/form-data; boundary=B')
+        .send(multipart),
+      t.http().post('/api/v1/auth/login').set('X-Request-Id', `${requestId}-beside`).send({ loginId: 'beside-the-nul-file', password: 'whatever-123' }),
+    ]);
+    expect([upload.status, upload.body.code]).toEqual([400, 'VALIDATION_FAILED']);
+    expect(login.status).toBe(401);
+    await settle();
+    const rows = await t.db.dataSource.query(
+      `SELECT request_id, outcome, summary->'file'->>'name' AS file FROM audit_events WHERE request_id IN ($1, $2) ORDER BY request_id`,
+      [requestId, `${requestId}-beside`],
+    );
+    expect(rows).toEqual([
+      { request_id: requestId, outcome: 'VALIDATION_FAILED', file: '\ufffdnul.pdf' },
+      { request_id: `${requestId}-beside`, outcome: 'INVALID_CREDENTIALS', file: null },
+    ]);
+    expect(t.logs.slice(logsBefore).filter((l) => l.includes('audit event not stored'))).toEqual([]);
     expect(await verifyAudit(t.db.dataSource)).toMatchObject({ firstBroken: null, unsealed: 0 });
   });
 
