@@ -85,6 +85,8 @@ export class AuditService implements OnApplicationBootstrap, OnApplicationShutdo
   private static readonly FLUSH_MS = 100;
   private static readonly FLUSH_MAX = 500;
   private static readonly SEAL_CHUNK = 1000;
+  /** How long the event of a request whose client went away waits for the handler's answer. */
+  private static readonly ABORT_WAIT_MS = 60_000;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -115,6 +117,14 @@ export class AuditService implements OnApplicationBootstrap, OnApplicationShutdo
           },
         };
       }
+      // resolves when the handler has answered (res.end() called), whether or not the client is still there to read it
+      let answered!: () => void;
+      const handled = new Promise<void>((resolve) => (answered = resolve));
+      const end = res.end;
+      res.end = function (this: Response, ...args: unknown[]) {
+        answered();
+        return (end as (...a: unknown[]) => Response).apply(this, args);
+      } as Response['end'];
       let done = false;
       const once = (aborted: boolean) => {
         if (done) return;
@@ -131,9 +141,20 @@ export class AuditService implements OnApplicationBootstrap, OnApplicationShutdo
         if (pending) void pending.then(go);
         else go();
       };
-      // 'close' without 'finish': the client went away; what the request did is recorded all the same
       res.on('finish', () => once(false));
-      res.on('close', () => once(!res.writableFinished));
+      // 'close' without 'finish': the client went away, and the request goes on without it (a posting
+      // may yet start, commit and write the request's event). What it did is recorded once the
+      // handler has answered (with the status it answered, and no event when a posting wrote one),
+      // or after ABORT_WAIT_MS at the latest.
+      res.on('close', () => {
+        if (res.writableFinished) return once(false);
+        const timer = setTimeout(() => once(true), AuditService.ABORT_WAIT_MS);
+        timer.unref();
+        void handled.then(() => {
+          clearTimeout(timer);
+          once(!res.writableFinished);
+        });
+      });
       next();
     };
   }
