@@ -18,6 +18,7 @@ import {
   contentTypeMiddleware,
   jsonBodyGuardMiddleware,
   JSON_MEDIA_TYPE,
+  noSniffMiddleware,
   requestIdMiddleware,
   verifyJsonBody,
 } from './core/http/middleware';
@@ -53,6 +54,7 @@ export async function createApp(
   // No ETag on API responses: Express would hash every response body (SHA-1) for a header that no
   // client of this API sends back (there are no conditional requests).
   app.set('etag', false);
+  app.use(noSniffMiddleware);
   app.use(requestIdMiddleware);
   app.use(accessLogMiddleware);
   app.use(hostHeaderMiddleware);

@@ -7,6 +7,12 @@ import { LONE_SURROGATE, wellFormed } from '../database/json-param';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
+/** Every response says its Content-Type is to be believed (no MIME sniffing by browsers). Register first. */
+export function noSniffMiddleware(_req: Request, res: Response, next: NextFunction) {
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  next();
+}
+
 /** Gives every request an id (the caller's X-Request-Id when well-formed) used in logs and errors. */
 export function requestIdMiddleware(req: Request, res: Response, next: NextFunction) {
   const incoming = req.headers['x-request-id'];
@@ -41,27 +47,43 @@ const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 const ACCEPTED_TYPES = ['application/json', 'multipart/form-data'];
 /** The only media type read as JSON (the parser is set up with the same). */
 export const JSON_MEDIA_TYPE = 'application/json';
-const UTF8 = /^"?utf-?8"?$/i;
+/**
+ * The one spelling of a JSON body's Content-Type: `application/json` (any case), optionally followed
+ * by the one parameter `charset=utf-8` (value in any case, optionally quoted), with optional
+ * whitespace around `;` and `=`. Nothing else: no empty or unknown parameter, no second charset,
+ * no trailing whitespace or `;`.
+ */
+const JSON_CONTENT_TYPE = /^application\/json(?:[ \t]*;[ \t]*charset[ \t]*=[ \t]*(?:utf-8|"utf-8"))?$/i;
+
+/** Whether a Content-Type header is one that is read as JSON (see JSON_CONTENT_TYPE). */
+export function isJsonContentType(header: string | undefined): boolean {
+  return header !== undefined && JSON_CONTENT_TYPE.test(header);
+}
 
 /**
- * A request that carries a body must say it is JSON (`application/json`, with no charset or
- * `charset=utf-8`) or a multipart upload. Anything else is 415 UNSUPPORTED_MEDIA_TYPE, the JSON
- * look-alikes (`application/merge-patch+json`, `application/x-json`) included: a route reads its
- * body with the semantics of plain JSON only, so another type is not quietly treated as if it were.
+ * A request that carries a body must say it is JSON (`application/json`, with no parameter or
+ * `charset=utf-8` only: JSON_CONTENT_TYPE) or a multipart upload. Anything else is 415
+ * UNSUPPORTED_MEDIA_TYPE, the JSON look-alikes (`application/merge-patch+json`,
+ * `application/x-json`) and a JSON type with any other parameter (`;`, `charset`, `charset=utf8`,
+ * `foo`, a second charset) included: a route reads its body with the semantics of plain UTF-8 JSON
+ * only, so another type is not quietly treated as if it were.
  */
 export function contentTypeMiddleware(req: Request, res: Response, next: NextFunction) {
   if (!BODY_METHODS.has(req.method)) return next();
   const length = req.headers['content-length'];
   const hasBody = (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
   if (!hasBody) return next();
-  const [rawType, ...params] = (req.headers['content-type'] ?? '').split(';');
-  const type = rawType.trim().toLowerCase();
+  const header = req.headers['content-type'];
+  const type = (header ?? '').split(';')[0].trim().toLowerCase();
   if (type === 'multipart/form-data') return next();
-  if (type === JSON_MEDIA_TYPE) {
-    const charset = params.map((p) => p.trim()).find((p) => /^charset\s*=/i.test(p));
-    if (charset === undefined || UTF8.test(charset.slice(charset.indexOf('=') + 1).trim())) return next();
-  }
-  return sendError(req, res, 'UNSUPPORTED_MEDIA_TYPE', { contentType: type || null, accepted: ACCEPTED_TYPES });
+  if (isJsonContentType(header)) return next();
+  return sendError(req, res, 'UNSUPPORTED_MEDIA_TYPE', unsupportedMediaType(req));
+}
+
+/** The details of a 415: the media type given and the accepted ones. */
+function unsupportedMediaType(req: Request): Record<string, unknown> {
+  const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  return { contentType: type || null, accepted: ACCEPTED_TYPES };
 }
 
 /** Turns body-parser failures into the API's error format. Must be registered right after the parser. */
@@ -76,8 +98,11 @@ export function bodyParserErrorMiddleware(err: unknown, req: Request, res: Respo
     case 'entity.too.large':
       return sendError(req, res, 'PAYLOAD_TOO_LARGE', { limitBytes: e.limit });
     case 'encoding.unsupported':
+      // a Content-Encoding the parser cannot undo
+      return sendError(req, res, 'UNSUPPORTED_MEDIA_TYPE', { contentEncoding: req.headers['content-encoding'] ?? null, accepted: ['identity', 'gzip', 'deflate', 'br'] });
     case 'charset.unsupported':
-      return sendError(req, res, 'UNSUPPORTED_MEDIA_TYPE', {});
+      // (contentTypeMiddleware lets no charset but UTF-8 through; this stays for safety)
+      return sendError(req, res, 'UNSUPPORTED_MEDIA_TYPE', unsupportedMediaType(req));
     case 'request.aborted':
     case 'request.size.invalid':
     case 'stream.encoding.set':
