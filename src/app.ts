@@ -18,7 +18,9 @@ import {
   contentTypeMiddleware,
   jsonBodyGuardMiddleware,
   JSON_MEDIA_TYPE,
+  noSniffMiddleware,
   requestIdMiddleware,
+  verifyJsonBody,
 } from './core/http/middleware';
 
 export const API_PREFIX = 'api/v1';
@@ -52,6 +54,7 @@ export async function createApp(
   // No ETag on API responses: Express would hash every response body (SHA-1) for a header that no
   // client of this API sends back (there are no conditional requests).
   app.set('etag', false);
+  app.use(noSniffMiddleware);
   app.use(requestIdMiddleware);
   app.use(accessLogMiddleware);
   app.use(hostHeaderMiddleware);
@@ -62,7 +65,7 @@ export async function createApp(
   // every state-changing request is recorded when its response is finished
   app.use(app.get(AuditService).middleware());
   app.use(contentTypeMiddleware);
-  app.use(json({ limit: config.env.BODY_LIMIT_BYTES, strict: true, type: JSON_MEDIA_TYPE }));
+  app.use(json({ limit: config.env.BODY_LIMIT_BYTES, strict: true, type: JSON_MEDIA_TYPE, verify: verifyJsonBody }));
   app.use(bodyParserErrorMiddleware);
   app.use(jsonBodyGuardMiddleware);
   app.setGlobalPrefix(API_PREFIX, { exclude: [{ path: 'health', method: RequestMethod.GET }] });

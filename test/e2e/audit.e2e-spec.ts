@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { connect, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { DataSource } from 'typeorm';
@@ -91,10 +93,10 @@ describe('the audit trail', () => {
     await t.http().post('/api/v1/auth/login').send({ loginId: 'after-the-nul', password: 'whatever-123' }).expect(401);
     await settle();
     await t.http().get('/health').expect(200); // still alive
-    const rows = await t.db.dataSource.query(`SELECT login_id, outcome FROM audit_events WHERE login_id IN ('x', 'nulid', 'after-the-nul') ORDER BY id`);
+    const rows = await t.db.dataSource.query(`SELECT login_id, outcome FROM audit_events WHERE login_id IN ('x', 'nul\ufffdid', 'after-the-nul') ORDER BY id`);
     expect(rows).toEqual([
       { login_id: 'x', outcome: 'VALIDATION_FAILED' },
-      { login_id: 'nulid', outcome: 'VALIDATION_FAILED' },
+      { login_id: 'nul\ufffdid', outcome: 'VALIDATION_FAILED' }, // the NUL shown as U+FFFD
       { login_id: 'after-the-nul', outcome: 'INVALID_CREDENTIALS' },
     ]);
   });
@@ -112,6 +114,37 @@ describe('the audit trail', () => {
       { login_id: 'half�', body_login: 'half�' },
       { login_id: `${'s'.repeat(127)}�`, body_login: expect.stringMatching(/^s{120}…$/) },
     ]);
+    expect(await verifyAudit(t.db.dataSource)).toMatchObject({ firstBroken: null, unsealed: 0 });
+  });
+
+  it("records an upload whose file name holds a NUL (filename*=UTF-8''%00…) under its own request id, and the event buffered beside it", async () => {
+    const requestId = `nul-file-${Date.now()}`;
+    const multipart = Buffer.from(
+      `--B\r\nContent-Disposition: form-data; name="file"; filename*=UTF-8''%00nul.pdf\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\n%%EOF\n\r\n--B--\r\n`,
+    );
+    const logsBefore = t.logs.length;
+    const [upload, login] = await Promise.all([
+      t
+        .http()
+        .post(`/api/v1/reports/${randomUUID()}/attachments`)
+        .set(auth(holder.a.token!))
+        .set('X-Request-Id', requestId)
+        .set('Content-Type', 'multipart/form-data; boundary=B')
+        .send(multipart),
+      t.http().post('/api/v1/auth/login').set('X-Request-Id', `${requestId}-beside`).send({ loginId: 'beside-the-nul-file', password: 'whatever-123' }),
+    ]);
+    expect([upload.status, upload.body.code]).toEqual([400, 'VALIDATION_FAILED']);
+    expect(login.status).toBe(401);
+    await settle();
+    const rows = await t.db.dataSource.query(
+      `SELECT request_id, outcome, summary->'file'->>'name' AS file FROM audit_events WHERE request_id IN ($1, $2) ORDER BY request_id`,
+      [requestId, `${requestId}-beside`],
+    );
+    expect(rows).toEqual([
+      { request_id: requestId, outcome: 'VALIDATION_FAILED', file: '\ufffdnul.pdf' },
+      { request_id: `${requestId}-beside`, outcome: 'INVALID_CREDENTIALS', file: null },
+    ]);
+    expect(t.logs.slice(logsBefore).filter((l) => l.includes('audit event not stored'))).toEqual([]);
     expect(await verifyAudit(t.db.dataSource)).toMatchObject({ firstBroken: null, unsealed: 0 });
   });
 
@@ -256,6 +289,66 @@ describe('the audit trail', () => {
     const [{ n }] = await q.query(`SELECT count(*)::int AS n FROM ledger_transactions WHERE id = $1::uuid`, [events[0].tx]);
     expect(n).toBe(1);
     await audit.seal();
+  });
+
+  it('a client that goes away right after sending: one event per request, recorded once the handler answered (a transfer: the posting\'s own, naming its transaction)', async () => {
+    const q = t.db.dataSource;
+    await creditByCorrection(t, sec, holder.accountNumber, '5');
+    const server = t.app.getHttpServer();
+    if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    /** Sends a request on a socket of its own and closes it as soon as the request is written. */
+    const sendAndLeave = (path: string, requestId: string, body: unknown, token?: string) => {
+      const json = JSON.stringify(body);
+      const head = [`POST ${path} HTTP/1.1`, 'Host: 127.0.0.1', 'Content-Type: application/json', `Content-Length: ${Buffer.byteLength(json)}`, `X-Request-Id: ${requestId}`];
+      if (token) head.push(`Authorization: Bearer ${token}`);
+      return new Promise<void>((resolve, reject) => {
+        const socket = connect(port, '127.0.0.1', () => socket.write(`${head.join('\r\n')}\r\n\r\n${json}`, () => socket.destroy()));
+        socket.on('close', () => resolve());
+        socket.on('error', reject);
+      });
+    };
+    const stamp = Date.now();
+    const transfers = Array.from({ length: 3 }, (_, i) => `left-transfer-${stamp}-${i}`);
+    const transfer = (id: string) => sendAndLeave('/api/v1/transfers', id, { fromAccount: holder.accountNumber, toAccount: 'AST-101', quantity: '1' }, holder.a.token!);
+    // two while the token's login cannot be read (the guard waits: the client is gone before the posting starts), one as it comes
+    const lock = q.createQueryRunner();
+    await lock.connect();
+    await lock.startTransaction();
+    try {
+      await lock.query(`LOCK TABLE logins IN ACCESS EXCLUSIVE MODE`);
+      await transfer(transfers[0]);
+      await transfer(transfers[1]);
+      await new Promise((r) => setTimeout(r, 300)); // (no flush here: an event's login is checked against the locked table)
+      await lock.commitTransaction();
+    } finally {
+      if (lock.isTransactionActive) await lock.rollbackTransaction();
+      await lock.release();
+    }
+    await transfer(transfers[2]);
+    const login = `left-login-${stamp}`;
+    await sendAndLeave('/api/v1/auth/login', login, { loginId: 'left-before-the-answer', password: 'whatever-123' });
+    const events = () =>
+      q.query(`SELECT request_id, outcome, status, summary->'after'->>'transactionId' AS tx FROM audit_events WHERE request_id = ANY($1) ORDER BY request_id`, [[...transfers, login]]);
+    let rows: { request_id: string; outcome: string; status: number; tx: string | null }[] = [];
+    for (let i = 0; i < 100 && rows.length < 4; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      await settle();
+      rows = await events();
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    await settle(); // (a second event of any of them would be written by now)
+    rows = await events();
+    expect(rows).toEqual([
+      // the status the handler answered, not 200 (ABORTED, or its code when the answer reached the socket before the close was seen)
+      { request_id: login, outcome: expect.stringMatching(/^(ABORTED|INVALID_CREDENTIALS)$/), status: 401, tx: null },
+      ...transfers.map((id) => ({ request_id: id, outcome: 'ok', status: 201, tx: expect.any(String) })),
+    ]);
+    const txs = rows.slice(1).map((r) => r.tx);
+    const [{ n }] = await q.query(`SELECT count(*)::int AS n FROM ledger_transactions WHERE id = ANY($1::uuid[])`, [txs]);
+    expect(n).toBe(3);
+    await audit.seal();
+    expect(await verifyAudit(q)).toMatchObject({ firstBroken: null, unsealed: 0, unaudited: 0 });
   });
 
   it('audit:verify reports a posting without an audit event naming it, and exits 1', async () => {

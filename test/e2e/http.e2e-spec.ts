@@ -157,11 +157,29 @@ describe('HTTP plumbing (over HTTP)', () => {
     expect(res.body.code).toBe('UNSUPPORTED_MEDIA_TYPE');
   });
 
-  it('only application/json (no charset or charset=utf-8, any case) is read as JSON; look-alikes are 415 in the error format', async () => {
+  it("a Content-Encoding the parser cannot undo -> the parser's 415 in the error format, with details", async () => {
+    const res = await t.http().post('/api/v1/auth/login').set('Content-Type', 'application/json').set('Content-Encoding', 'x-foo').send('{"loginId":"a","password":"b"}');
+    expect(res.status).toBe(415);
+    expect(res.body).toEqual({
+      code: 'UNSUPPORTED_MEDIA_TYPE',
+      message: 'このデータ形式には対応していません。',
+      details: { contentEncoding: 'x-foo', accepted: ['identity', 'gzip', 'deflate', 'br'] },
+      requestId: expect.any(String),
+    });
+  });
+
+  it('only application/json (no parameter or the one charset=utf-8, any case) is read as JSON; look-alikes and other parameters are 415 in the error format', async () => {
     const body = JSON.stringify({ loginId: 'nobody', password: 'wrong' });
     const send = (type: string) => t.http().post('/api/v1/auth/login').set('Content-Type', type).send(body);
     // read as JSON: the login is tried (and fails as a login)
-    for (const type of ['application/json', 'application/json; charset=utf-8', 'Application/JSON; Charset=UTF-8', 'application/json;charset="utf-8"']) {
+    for (const type of [
+      'application/json',
+      'application/json; charset=utf-8',
+      'Application/JSON; Charset=UTF-8',
+      'application/json;charset="utf-8"',
+      'application/json ; charset = utf-8',
+      'application/json;\tcharset="UTF-8"',
+    ]) {
       const res = await send(type);
       expect([type, res.status, res.body.code]).toEqual([type, 401, 'INVALID_CREDENTIALS']);
     }
@@ -175,13 +193,25 @@ describe('HTTP plumbing (over HTTP)', () => {
       'application/x-www-form-urlencoded',
       'application/json; charset=latin1',
       'application/json; charset=utf-16',
+      // application/json with anything but the one charset=utf-8 (these were read as JSON, or a bare 415 from the parser)
+      'application/json;',
+      'application/json;charset',
+      'application/json; charset=',
+      'application/json; charset=utf8',
+      'application/json; charset="utf-8',
+      'application/json; foo',
+      'application/json; foo=bar',
+      'application/json; charset=utf-8; charset=latin1',
+      'application/json; charset=utf-8;',
+      'application/json; charset=utf-8; foo=bar',
+      'application/json, text/plain',
     ]) {
       const res = await send(type);
       expect([type, res.status]).toEqual([type, 415]);
       expect(res.body).toEqual({
         code: 'UNSUPPORTED_MEDIA_TYPE',
-        message: expect.any(String),
-        details: { contentType: type.split(';')[0], accepted: ['application/json', 'multipart/form-data'] },
+        message: 'このデータ形式には対応していません。',
+        details: { contentType: type.split(';')[0].trim().toLowerCase(), accepted: ['application/json', 'multipart/form-data'] },
         requestId: expect.any(String),
       });
     }
@@ -356,6 +386,46 @@ describe("answers Node's HTTP server would write itself (431, 400, 417) have the
     const cont = await raw(`POST /api/v1/auth/login HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nExpect: 100-continue\r\n\r\n${body}`);
     expect(cont.headers).toMatch(/^HTTP\/1\.1 100 Continue/);
     expect(cont.body).toMatch(/^HTTP\/1\.1 401 /);
+  });
+
+  it('Content-Type sent as is: whitespace around ; and = is allowed, anything after the charset is 415; trailing whitespace is no part of the value', async () => {
+    const body = JSON.stringify({ loginId: 'nobody', password: 'wrong' });
+    const send = async (type: string) => {
+      const res = await raw(`POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: ${type}\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`);
+      return [type, res.status, JSON.parse(res.body).code];
+    };
+    for (const type of ['application/json\t;charset=utf-8\tx', 'application/json ;', 'application/json; charset=utf-8 ; charset=latin1', 'application/json;\t']) {
+      expect(await send(type)).toEqual([type, 415, 'UNSUPPORTED_MEDIA_TYPE']);
+    }
+    expect(await send('application/json\t; charset\t=\tutf-8')).toEqual(['application/json\t; charset\t=\tutf-8', 401, 'INVALID_CREDENTIALS']);
+    // whitespace at the end of a header line is not part of the field value (RFC 9110 5.5): the parser
+    // drops it, and the server is given plain `application/json`
+    expect(await send('application/json\t')).toEqual(['application/json\t', 401, 'INVALID_CREDENTIALS']);
+  });
+
+  it('every answer says X-Content-Type-Options: nosniff: the API, its errors, the parser refusals, the docs', async () => {
+    const answers = [
+      await t.http().get('/health'),
+      await t.http().get('/api/v1/nowhere'),
+      await t.http().post('/api/v1/auth/login').send({ loginId: 'nobody', password: 'wrong' }),
+      await t.http().post('/api/v1/auth/login').set('Content-Type', 'text/plain').send('x'),
+      await t.http().get('/api/openapi.json'),
+      await t.http().get('/api/v1/audit-events'),
+    ];
+    expect(answers.map((r) => [r.status, r.headers['x-content-type-options']])).toEqual([
+      [200, 'nosniff'],
+      [404, 'nosniff'],
+      [401, 'nosniff'],
+      [415, 'nosniff'],
+      [200, 'nosniff'],
+      [401, 'nosniff'],
+    ]);
+    const refused = await raw('NOT HTTP AT ALL\r\n\r\n');
+    expect(refused.status).toBe(400);
+    expect(refused.headers).toMatch(/\r\nX-Content-Type-Options: nosniff\r\n/i);
+    const expectation = await raw('POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nExpect: something\r\nContent-Length: 2\r\n\r\n{}');
+    expect(expectation.status).toBe(417);
+    expect(expectation.headers).toMatch(/\r\nX-Content-Type-Options: nosniff\r\n/i);
   });
 
   it('the server still answers after refusing those', async () => {

@@ -56,6 +56,11 @@ export const CoreErrors = defineErrors({
     ja: 'JSONの入れ子が深すぎます（最大32段）。',
     en: 'The JSON body is nested too deeply (at most 32 levels).',
   },
+  BODY_TOO_COMPLEX: {
+    status: 413,
+    ja: 'JSONの構造が複雑すぎます（項目・要素・値の数が上限を超えています）。',
+    en: 'The JSON body is too complex (too many members, elements or values).',
+  },
   BAD_REQUEST: { status: 400, ja: 'リクエストが正しくありません。', en: 'Bad request.' },
   UNAUTHENTICATED: { status: 401, ja: 'ログインが必要です。', en: 'Authentication is required.' },
   TOKEN_EXPIRED: {

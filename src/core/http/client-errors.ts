@@ -39,6 +39,7 @@ export function answerClientErrors(server: Pick<Server, 'on'>): void {
     socket.end(
       `HTTP/1.1 ${spec.status} ${STATUS_CODES[spec.status]}\r\n` +
         'Content-Type: application/json; charset=utf-8\r\n' +
+        'X-Content-Type-Options: nosniff\r\n' +
         `Content-Length: ${Buffer.byteLength(body)}\r\n` +
         `X-Request-Id: ${requestId}\r\n` +
         'Connection: close\r\n\r\n' +
@@ -59,7 +60,13 @@ export function answerNodeRefusals(server: Server): void {
     const spec = errorSpec('EXPECTATION_FAILED')!;
     const requestId = randomUUID();
     const body = JSON.stringify({ code: 'EXPECTATION_FAILED', message: spec.ja, details: { expect: req.headers.expect ?? null }, requestId });
-    res.writeHead(spec.status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body), 'X-Request-Id': requestId, Connection: 'close' });
+    res.writeHead(spec.status, {
+      'Content-Type': 'application/json; charset=utf-8',
+      'X-Content-Type-Options': 'nosniff',
+      'Content-Length': Buffer.byteLength(body),
+      'X-Request-Id': requestId,
+      Connection: 'close',
+    });
     res.end(body);
   });
 }

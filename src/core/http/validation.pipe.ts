@@ -17,6 +17,15 @@ export function flattenValidationErrors(errors: ValidationError[], prefix = ''):
   return out;
 }
 
+/** A refusal lists at most this many fields (a body of many unknown members would otherwise list each). */
+export const MAX_LISTED_FIELDS = 20;
+
+/** VALIDATION_FAILED with at most MAX_LISTED_FIELDS fields; `truncated` and `fieldCount` tell when more were found. */
+function validationFailed(fields: FieldProblem[]): DomainError {
+  if (fields.length <= MAX_LISTED_FIELDS) return new DomainError('VALIDATION_FAILED', { fields });
+  return new DomainError('VALIDATION_FAILED', { fields: fields.slice(0, MAX_LISTED_FIELDS), truncated: true, fieldCount: fields.length });
+}
+
 /** whitelist + forbidNonWhitelisted + transform, with errors in the API's format. */
 @Injectable()
 export class ApiValidationPipe extends ValidationPipe {
@@ -27,8 +36,7 @@ export class ApiValidationPipe extends ValidationPipe {
       transform: true,
       forbidUnknownValues: true,
       validationError: { target: false, value: false },
-      exceptionFactory: (errors) =>
-        new DomainError('VALIDATION_FAILED', { fields: flattenValidationErrors(errors) }),
+      exceptionFactory: (errors) => validationFailed(flattenValidationErrors(errors)),
     });
   }
 
@@ -59,10 +67,11 @@ export class ApiValidationPipe extends ValidationPipe {
     } catch (error) {
       if (!(error instanceof DomainError) || error.code !== 'VALIDATION_FAILED') throw error;
       others = (error.details.fields as FieldProblem[] | undefined) ?? [];
+      if (error.details.truncated) throw error;
     }
     const named = new Set(others.map((f) => f.field));
     const unknown = prototypeKeys.filter((p) => !named.has(p.field)).map((p) => ({ field: p.field, problems: [`property ${p.key} should not exist`] }));
-    throw new DomainError('VALIDATION_FAILED', { fields: [...others, ...unknown] });
+    throw validationFailed([...others, ...unknown]);
   }
 }
 

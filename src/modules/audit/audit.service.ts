@@ -4,7 +4,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { DataSource } from 'typeorm';
 import type { Actor } from '../../core/auth/roles';
 import { APP_CONFIG, type RuntimeConfig } from '../../core/config/runtime-config';
-import { jsonParam } from '../../core/database/json-param';
+import { jsonParam, wellFormed } from '../../core/database/json-param';
 import { decodeBigintCursor, encodeCursor } from '../../core/http/pagination';
 import { requestContext } from '../../core/logging/request-context';
 import { FileWorkers } from '../../core/workers/workers.module';
@@ -15,22 +15,40 @@ const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const SECRET = /pass(word)?|secret|token|key/i;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** PostgreSQL text cannot hold NUL: remove it from anything a client sent. */
-function clean(s: string): string {
-  return s.replace(/\u0000/g, '');
+/**
+ * Text PostgreSQL can store (text and jsonb refuse U+0000; jsonb refuses a lone UTF-16 surrogate):
+ * each replaced by U+FFFD, so the event still shows that something was there.
+ */
+export function storableText(s: string): string {
+  return wellFormed(s.replace(/\u0000/g, '\ufffd'));
+}
+
+/**
+ * A value with every string in it, keys included and at any depth, made storable (storableText).
+ * Dates and other non-plain objects are kept as they are. Every audit event passes through here
+ * before it is buffered or handed to a posting: whatever a client sent (a file name, a field, a
+ * path), its event is stored.
+ */
+export function storable<T>(value: T, depth = 0): T {
+  if (typeof value === 'string') return storableText(value) as T;
+  if (value === null || typeof value !== 'object' || depth > 16) return value;
+  if (Array.isArray(value)) return value.map((v) => storable(v, depth + 1)) as T;
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [storableText(k), storable(v, depth + 1)])) as T;
 }
 
 /** A small, redacted summary of a request body: no secrets, short strings, bounded size. */
 export function summarize(value: unknown, depth = 0): unknown {
   if (value === null || value === undefined) return value;
-  if (typeof value === 'string') return clean(value.length > 120 ? `${value.slice(0, 120)}…` : value);
+  if (typeof value === 'string') return value.length > 120 ? `${value.slice(0, 120)}…` : value;
   if (typeof value !== 'object') return value;
   if (depth > 3) return '…';
   if (Array.isArray(value)) return value.slice(0, 10).map((v) => summarize(v, depth + 1));
   return Object.fromEntries(
     Object.entries(value as Record<string, unknown>)
       .slice(0, 40)
-      .map(([k, v]) => [clean(k), SECRET.test(k) ? '[redacted]' : summarize(v, depth + 1)]),
+      .map(([k, v]) => [k, SECRET.test(k) ? '[redacted]' : summarize(v, depth + 1)]),
   );
 }
 
@@ -67,6 +85,8 @@ export class AuditService implements OnApplicationBootstrap, OnApplicationShutdo
   private static readonly FLUSH_MS = 100;
   private static readonly FLUSH_MAX = 500;
   private static readonly SEAL_CHUNK = 1000;
+  /** How long the event of a request whose client went away waits for the handler's answer. */
+  private static readonly ABORT_WAIT_MS = 60_000;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -97,6 +117,14 @@ export class AuditService implements OnApplicationBootstrap, OnApplicationShutdo
           },
         };
       }
+      // resolves when the handler has answered (res.end() called), whether or not the client is still there to read it
+      let answered!: () => void;
+      const handled = new Promise<void>((resolve) => (answered = resolve));
+      const end = res.end;
+      res.end = function (this: Response, ...args: unknown[]) {
+        answered();
+        return (end as (...a: unknown[]) => Response).apply(this, args);
+      } as Response['end'];
       let done = false;
       const once = (aborted: boolean) => {
         if (done) return;
@@ -113,9 +141,20 @@ export class AuditService implements OnApplicationBootstrap, OnApplicationShutdo
         if (pending) void pending.then(go);
         else go();
       };
-      // 'close' without 'finish': the client went away; what the request did is recorded all the same
       res.on('finish', () => once(false));
-      res.on('close', () => once(!res.writableFinished));
+      // 'close' without 'finish': the client went away, and the request goes on without it (a posting
+      // may yet start, commit and write the request's event). What it did is recorded once the
+      // handler has answered (with the status it answered, and no event when a posting wrote one),
+      // or after ABORT_WAIT_MS at the latest.
+      res.on('close', () => {
+        if (res.writableFinished) return once(false);
+        const timer = setTimeout(() => once(true), AuditService.ABORT_WAIT_MS);
+        timer.unref();
+        void handled.then(() => {
+          clearTimeout(timer);
+          once(!res.writableFinished);
+        });
+      });
       next();
     };
   }
@@ -133,17 +172,18 @@ export class AuditService implements OnApplicationBootstrap, OnApplicationShutdo
     const segments = path.replace(/^\/api\/v1\//, '').split('/');
     const params = (req.params ?? {}) as Record<string, string>;
     const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>;
-    const str = (v: unknown) => (typeof v === 'string' ? clean(v) : undefined);
+    const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
     const targetId =
       str(Object.values(params)[0]) ?? str(body.fromAccount) ?? str(body.accountNumber) ?? str(body.targetHolderId) ?? str(body.loginId) ?? null;
     const holderFromRoute = segments[0] === 'target-holders' && UUID.test(params.id ?? '') ? params.id : null;
     const file = (req as Request & { file?: { originalname: string; size: number } }).file;
-    return {
+    // made storable after the cuts below, which may split a surrogate pair
+    return storable({
       at: new Date(),
       loginUuid: actor?.id ?? null,
       loginId: actor?.loginId ?? str(body.loginId)?.slice(0, 128) ?? null,
       role: actor?.role ?? null,
-      action: clean(`${req.method} ${path}`).slice(0, 200),
+      action: `${req.method} ${path}`.slice(0, 200),
       targetType: segments[0]?.slice(0, 64) || null,
       targetId: targetId ? targetId.slice(0, 128) : null,
       targetHolderId: holderFromRoute ?? actor?.targetHolderId ?? null,
@@ -157,7 +197,7 @@ export class AuditService implements OnApplicationBootstrap, OnApplicationShutdo
         ...(file ? { file: { name: file.originalname, size: file.size } } : {}),
         ...(change && res.statusCode < 400 ? { before: summarize(change.before), after: summarize(change.after) } : {}),
       } as Record<string, never>,
-    };
+    });
   }
 
   private record(
@@ -187,7 +227,10 @@ export class AuditService implements OnApplicationBootstrap, OnApplicationShutdo
           try {
             await this.append([event]);
           } catch (error) {
-            this.logger.error({ msg: 'audit event not stored', action: event.action, requestId: event.requestId, error: (error as Error).message });
+            // logged as the request the event records, not as whichever request's timer ran the flush
+            const log = () => this.logger.error({ msg: 'audit event not stored', action: event.action, requestId: event.requestId, error: (error as Error).message });
+            if (event.requestId) requestContext.run({ requestId: event.requestId }, log);
+            else requestContext.exit(log);
           }
         }
       }
