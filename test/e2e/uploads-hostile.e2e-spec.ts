@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { EMISSION_FACTORS } from '../../src/modules/emissions/excel/factors';
 import { buildTemplate, type ActivityRow } from '../../src/modules/emissions/excel/template';
 import { editPart, makeZip, readZip, rezip, SML_TYPE, twoDirectories, unicodePathField } from '../fixtures/zip';
 import { binary, createTestApp, type TestApp } from '../support/app';
+import { whileHealthPolled } from '../support/health-poller';
 import { spawnRegistry, type RegistryProcess } from '../support/process';
 import { activatedHolder, activatedVerifier, auth, secretariatToken, type Holder } from '../factories/identity';
 
@@ -308,27 +308,6 @@ const SLOW: Hostile[] = [
   },
 ];
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** A /health poller in its own process: polls until told to stop on stdin, then prints its figures. */
-const POLLER = `
-const url = process.argv[1];
-let stop = false, slowest = 0, polls = 0, failures = 0;
-process.stdin.on('data', () => (stop = true));
-(async () => {
-  process.stdout.write('polling\\n');
-  while (!stop) {
-    const t0 = performance.now();
-    try { const r = await fetch(url); await r.arrayBuffer(); if (r.status !== 200) failures++; } catch { failures++; }
-    slowest = Math.max(slowest, performance.now() - t0);
-    polls++;
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  process.stdout.write(JSON.stringify({ slowest, polls, failures }));
-  process.exit(0);
-})();
-`;
-
 describe('uploads: hostile files are refused, nothing is stored, the registry keeps answering (e2e)', () => {
   let t: TestApp;
   let sec: string;
@@ -387,22 +366,16 @@ describe('uploads: hostile files are refused, nothing is stored, the registry ke
    * upload's answer, its time, and the slowest /health.
    */
   async function whilePolling(token: string, reportId: string, file: Buffer) {
-    const poller = spawn(process.execPath, ['-e', POLLER, `${registryUrl}/health`], { stdio: ['pipe', 'pipe', 'inherit'] });
-    let out = '';
-    poller.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-    const exited = new Promise<void>((resolve) => poller.on('exit', () => resolve()));
-    while (!out.includes('polling')) await sleep(5);
     const form = new FormData();
     form.append('file', new Blob([file]), 'report.xlsx');
-    const started = performance.now();
-    const res = await fetch(`${registryUrl}/api/v1/reports/${reportId}/files`, { method: 'POST', headers: auth(token), body: form });
-    const body = (await res.json()) as { code?: string; rows?: number; details?: unknown };
-    const ms = performance.now() - started;
-    poller.stdin!.end('stop\n');
-    await exited;
-    const { slowest, polls, failures } = JSON.parse(out.slice(out.indexOf('{'))) as { slowest: number; polls: number; failures: number };
+    const { result, slowest, polls, failures } = await whileHealthPolled(registryUrl, async () => {
+      const started = performance.now();
+      const res = await fetch(`${registryUrl}/api/v1/reports/${reportId}/files`, { method: 'POST', headers: auth(token), body: form });
+      const body = (await res.json()) as { code?: string; rows?: number; details?: unknown };
+      return { res: { status: res.status, body }, ms: performance.now() - started };
+    });
     expect(failures).toBe(0);
-    return { res: { status: res.status, body }, ms, slowest, polls };
+    return { ...result, slowest, polls };
   }
 
   it('accepts the plain form (the fixtures below change one thing each)', async () => {

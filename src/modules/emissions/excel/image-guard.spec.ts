@@ -1,17 +1,7 @@
 import { crc32, deflateSync } from 'node:zlib';
-import { DomainError } from '../../../core/errors/domain-error';
 import { assertPlainJpeg, assertPlainPng, JPEG_TRAILING_SLACK } from './image-guard';
 import '../emissions-errors';
-
-function code(f: () => void) {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof DomainError) return { code: e.code, details: e.details };
-    throw e;
-  }
-  return undefined;
-}
+import { domainRefusal as code } from '../../../../test/support/errors';
 
 const chunk = (type: string, data: Buffer) => {
   const head = Buffer.alloc(8);

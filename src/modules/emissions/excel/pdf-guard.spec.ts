@@ -1,17 +1,7 @@
 import { deflateRawSync, deflateSync } from 'node:zlib';
-import { DomainError } from '../../../core/errors/domain-error';
 import { assertPlainPdf, MAX_PDF_DECODED_BYTES, MAX_PDF_STREAM_BYTES } from './pdf-guard';
 import '../emissions-errors';
-
-function code(f: () => void) {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof DomainError) return { code: e.code, details: e.details };
-    throw e;
-  }
-  return undefined;
-}
+import { domainRefusal as code } from '../../../../test/support/errors';
 
 const latin1 = (s: string) => Buffer.from(s, 'latin1');
 const pdf = (body: string) => latin1(`%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R ${body} >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n`);

@@ -1,19 +1,9 @@
-import { DomainError } from '../../../core/errors/domain-error';
 import { editPart, makeZip, minimalWorkbook, plainCellsWorkbook, rezip } from '../../../../test/fixtures/zip';
 import { buildTemplate } from './template';
 import { assertPlainXlsx, decodeXml, MAX_RULE_CELLS, MAX_SHEET_CELLS, MAX_SHEET_ROWS } from './xlsx-guard';
 import { worksheetName } from '../../compliance/overview.service';
 import '../emissions-errors';
-
-function code(f: () => void) {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof DomainError) return { code: e.code, details: e.details };
-    throw e;
-  }
-  return undefined;
-}
+import { domainRefusal as code } from '../../../../test/support/errors';
 
 describe('xlsx guard: cell and row bounds before ExcelJS loads a workbook', () => {
   it('lets a sheet as large as the designated form at its limit through', () => {

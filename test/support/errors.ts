@@ -1,0 +1,12 @@
+import { DomainError } from '../../src/core/errors/domain-error';
+
+/** What `f` refuses with: the DomainError's code and details, or undefined when it does not throw (anything else is rethrown). */
+export function domainRefusal(f: () => void): { code: string; details: Record<string, unknown> } | undefined {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof DomainError) return { code: e.code, details: e.details };
+    throw e;
+  }
+  return undefined;
+}
