@@ -97,6 +97,18 @@ describe('nested body shapes (e2e)', () => {
     }
   });
 
+  it('PRTR eligibility: an array past its bound is 400 naming it before its elements are read (1,999 facilities where 500 are allowed)', async () => {
+    const facility = { name: '東京工場', substances: [{ number: 452, handledKg: '600' }] };
+    const check = (facilities: unknown) => t.http().post('/api/v1/prtr/eligibility').send({ industryCode: '2000', employees: 50, facilities });
+    await check(Array.from({ length: 500 }, () => facility)).expect(200);
+    const long = await check(Array.from({ length: 1999 }, () => facility));
+    expect([long.status, long.body.code]).toEqual([400, 'VALIDATION_FAILED']);
+    expect(long.body.details.fields).toEqual([{ field: 'facilities', problems: ['facilities must contain no more than 500 elements'] }]);
+    const nested = await check([facility, { substances: Array.from({ length: 601 }, () => facility.substances[0]) }]);
+    expect([nested.status, nested.body.code]).toEqual([400, 'VALIDATION_FAILED']);
+    expect(nested.body.details.fields).toEqual([{ field: 'facilities.1.substances', problems: ['substances must contain no more than 600 elements'] }]);
+  });
+
   it('PUT a filing with an array where a sheet (or a part of one) belongs is 400 naming it (was a 500), and the draft is unchanged', async () => {
     const { facilityId: _f, fiscalYear: _y, ...content } = filingBody(filer.facilities[0].id, FY);
     const before = (await t.http().get(`/api/v1/prtr/filings/${filingId}`).set(auth(filer.token)).expect(200)).body;

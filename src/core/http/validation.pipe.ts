@@ -1,6 +1,7 @@
 import { ArgumentMetadata, Injectable, ValidationError, ValidationPipe } from '@nestjs/common';
 import { DomainError } from '../errors/domain-error';
 import { isCheckedBody } from './middleware';
+import { oversizedArray } from './nested';
 
 export interface FieldProblem {
   field: string;
@@ -56,6 +57,11 @@ export class ApiValidationPipe extends ValidationPipe {
       throw new DomainError('VALIDATION_FAILED', {
         fields: [{ field: '(body)', problems: ['body must be a JSON object'] }],
       });
+    }
+    const oversized = metadata.type === 'body' && this.toValidate(metadata) ? oversizedArray(metadata.metatype, value) : null;
+    if (oversized) {
+      // the same problem ArrayMaxSize names, found before every element is transformed and validated
+      throw new DomainError('VALIDATION_FAILED', { fields: [{ field: oversized.field, problems: [`${oversized.field.split('.').pop()} must contain no more than ${oversized.max} elements`] }] });
     }
     const prototypeKeys = this.toValidate(metadata) ? findPrototypeKeys(value) : [];
     if (prototypeKeys.length === 0) return super.transform(value, metadata);

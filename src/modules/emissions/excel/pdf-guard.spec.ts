@@ -123,6 +123,19 @@ describe('PDF guard: names', () => {
     expect(refusedAs(pdf('/A << /S /URI /URI (https://www.env.go.jp/) >>'))).toBeUndefined();
   });
 
+  it('refuses embedded files however they are marked, 3D annotations (their own JavaScript), movies and sounds', () => {
+    // a file specification's /EF names the embedded file stream, which needs no /Type /EmbeddedFile
+    expect(refusedAs(pdf('/Annots [<< /Type /Annot /Subtype /Fil#65Attachment /FS << /Type /Filespec /F (a.exe) /E#46 << /F 5 0 R >> >> >>]'))).toMatchObject({ code: 'FILE_ACTIVE_CONTENT', details: { name: '/FileAttachment' } });
+    expect(refusedAs(pdf('/FS << /Type /Filespec /F (a.exe) /EF << /F 5 0 R >> >>'))).toMatchObject({ details: { name: '/EF' } });
+    expect(refusedAs(pdf('/AF [6 0 R]'))).toMatchObject({ details: { name: '/AF' } });
+    expect(refusedAs(pdf('/Annots [<< /Subtype /3D /3DD 7 0 R >>]'))).toMatchObject({ details: { name: '/3D' } });
+    expect(refusedAs(pdf('/OnInstantiate 8 0 R'))).toMatchObject({ details: { name: '/OnInstantiate' } });
+    expect(refusedAs(pdf('/A << /S /Movie /T (m) >>'))).toMatchObject({ details: { name: '/Movie' } });
+    expect(refusedAs(pdf('/A << /S /Sound /Sound 9 0 R >>'))).toMatchObject({ details: { name: '/Sound' } });
+    // names that merely start the same way stay allowed
+    expect(refusedAs(pdf('/EFont 1 /AFM 2 /3DView 3'))).toBeUndefined();
+  });
+
   it('lets an /OpenAction that is a page destination through (as LibreOffice writes it), not an action or a reference', () => {
     expect(refusedAs(pdf('/OpenAction[3 0 R /XYZ null null 0]'))).toBeUndefined();
     expect(refusedAs(pdf('/Open#41ction \n [3 0 R /Fit]'))).toBeUndefined();

@@ -23,6 +23,17 @@ export const PDF_ACTIVE_NAMES = new Set([
   'RichMedia',
   'Rendition',
   'XFA',
+  // embedded files need no /Type /EmbeddedFile on their stream: the file specification's /EF
+  // (and PDF 2.0's associated files, /AF) and the annotation that shows one are refused as well
+  'EF',
+  'AF',
+  'FileAttachment',
+  // 3D annotations run JavaScript of their own (/OnInstantiate); movies and sounds play media
+  '3D',
+  '3DD',
+  'OnInstantiate',
+  'Movie',
+  'Sound',
 ]);
 /** Bytes one stream may decode to, and all streams together (each filter stage counted). */
 export const MAX_PDF_STREAM_BYTES = 32 * 1024 * 1024;
