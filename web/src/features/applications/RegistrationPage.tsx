@@ -13,14 +13,15 @@ const coChoice = (row: number) => `co:${row}`;
 
 /** ASSETシステム登録申請書: the target holder's registration application (no login needed). */
 export function RegistrationPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [values, setValues] = useState<Values>({});
   const [rows, setRows] = useState<number[]>([]);
   const nextRow = useRef(1);
   const addButton = useRef<HTMLButtonElement>(null);
 
   const raw = (key: string) => values[key] ?? '';
-  const n = (i: number) => circled(i + 1);
+  // co-businesses are counted ①②… as on the paper form; 1, 2… in English
+  const n = (i: number) => (i18n.resolvedLanguage === 'en' ? String(i + 1) : circled(i + 1));
 
   // the contact's company: the representative or one of the co-businesses, as typed above
   const companies = [
@@ -132,6 +133,7 @@ export function RegistrationPage() {
         name: 'disclosureConsent',
         label: t('disclosure.question'),
         kind: 'checkbox',
+        confirmLabel: t('disclosure.confirmLabel'),
         hint: t('disclosure.hint'),
         checkedLabel: t('disclosure.agree'),
         uncheckedLabel: t('disclosure.disagree'),
@@ -259,6 +261,7 @@ export function RegistrationPage() {
       sections={sections}
       renderForm={renderForm}
       next={[t('registration.next1'), t('registration.next2'), t('registration.next3')]}
+      doneLead={t('registration.doneLead')}
       testId="registration-application"
     />
   );

@@ -38,6 +38,7 @@ export function TradingParticipantPage() {
         name: 'disclosureConsent',
         label: t('disclosure.question'),
         kind: 'checkbox',
+        confirmLabel: t('disclosure.confirmLabel'),
         hint: t('disclosure.hint'),
         checkedLabel: t('disclosure.agree'),
         uncheckedLabel: t('disclosure.disagree'),
@@ -84,6 +85,7 @@ export function TradingParticipantPage() {
         ))
       }
       next={[t('tradingParticipant.next1'), t('tradingParticipant.next2'), t('tradingParticipant.next3')]}
+      doneLead={t('tradingParticipant.doneLead')}
       testId="trading-participant-application"
     />
   );

@@ -37,7 +37,6 @@ export function Field({ form, def }: { form: ApplicationForm; def: FieldDef }) {
           <Mark optional={def.optional} />
         </legend>
         {hint}
-        {errorText}
         <div className="choices" role="presentation">
           {def.options!.map((option, i) => (
             <label className="choice" key={option.value} htmlFor={`${id}-${i}`}>
@@ -56,6 +55,7 @@ export function Field({ form, def }: { form: ApplicationForm; def: FieldDef }) {
             </label>
           ))}
         </div>
+        {errorText}
       </fieldset>
     );
   }
@@ -145,7 +145,7 @@ export function ErrorSummary({ form }: { form: ApplicationForm }) {
       <p id="error-summary-title" className="alert__title" lang={refusal?.lang}>
         {refusal ? refusal.message : t('apply.errorSummary', { count: items.length })}
       </p>
-      {refusal && <p>{t('apply.errorSummary', { count: items.length })}</p>}
+      {refusal && <p>{t('apply.serverErrorSummary', { count: items.length })}</p>}
       <ul className="error-list">
         {items.map((item, i) => (
           <li key={`${item.target ?? item.label}-${i}`}>
@@ -202,7 +202,7 @@ export function ConfirmSections({ form, sections }: { form: ApplicationForm; sec
           <dl className="facts">
             {section.fields.map((def) => (
               <div className="facts__row" key={def.name}>
-                <dt>{def.label}</dt>
+                <dt>{def.confirmLabel ?? def.label}</dt>
                 <dd data-field={def.name}>{shownValue(def, form.values[keyOf(def)], t('apply.notEntered'))}</dd>
               </div>
             ))}
@@ -239,6 +239,7 @@ export function ApplicationPage({
   sections,
   renderForm,
   next,
+  doneLead,
   testId,
 }: {
   form: ApplicationForm;
@@ -247,6 +248,7 @@ export function ApplicationPage({
   sections: Section[];
   renderForm: () => ReactNode;
   next: string[];
+  doneLead: string;
   testId: string;
 }) {
   const { t } = useTranslation();
@@ -299,7 +301,7 @@ export function ApplicationPage({
       )}
       {form.step === 'done' && (
         <>
-          <p className="lead">{t('apply.doneLead', { title })}</p>
+          <p className="lead">{doneLead}</p>
           <div className="application-number">
             <p className="application-number__label" id="application-number-label">
               {t('apply.applicationNumber')}

@@ -29,6 +29,8 @@ export interface FieldDef {
   autoComplete?: string;
   inputMode?: 'text' | 'numeric' | 'tel' | 'email';
   width?: 'short' | 'medium';
+  /** The label on the confirmation, where it differs (a checkbox's sentence is long). */
+  confirmLabel?: string;
   /** checkbox: how the confirmation shows it ticked / not ticked. */
   checkedLabel?: string;
   uncheckedLabel?: string;
