@@ -202,7 +202,7 @@ describe('public application screens in Chromium', () => {
     const summary = await page.getByTestId('error-summary').innerText();
     expect(summary).toContain(errorSpec('VALIDATION_FAILED')!.ja);
     expect(summary).toContain('担当者メールアドレス（メールアドレスA）');
-    expect(await page.locator('#f-contact-emailA-error').innerText()).toBe('担当者メールアドレス（メールアドレスA）はメールアドレスの形式で入力してください');
+    expect(await page.locator('#f-contact-emailA-error').innerText()).toBe('担当者メールアドレス（メールアドレスA）はメールアドレスの形式で入力してください。');
     expect(await field(page, '担当者メールアドレス（メールアドレスA）').getAttribute('aria-invalid')).toBe('true');
     await b.screenshot('registration-ja-server-refusal');
 

@@ -28,6 +28,7 @@ export function localiseProblem(problem: string, field: string, label: string, l
   const bilingual = /^(.*\S)\s*\(([^()]+)\)$/.exec(text);
   if (bilingual && JAPANESE.test(bilingual[1]) && !JAPANESE.test(bilingual[2])) {
     text = language === 'en' ? bilingual[2].charAt(0).toUpperCase() + bilingual[2].slice(1) : bilingual[1];
+    if (!/[。．.!?！？]$/.test(text)) text += language === 'en' ? '.' : '。';
   }
   const property = field.split('.').pop() ?? field;
   if (text.startsWith(`${property} `)) {
