@@ -141,7 +141,8 @@ export function ErrorSummary({ form }: { form: ApplicationForm }) {
   // the server's message while any of the fields it refused is still as it was sent
   const refusal = form.refusal && form.refusal.fields.length > 0 ? form.refusal : null;
   return (
-    <div ref={form.summaryRef} className="alert alert--error" role="alert" tabIndex={-1} aria-labelledby="error-summary-title" data-testid="error-summary">
+    // not a live region: it changes as fields are corrected; a failed submit moves the focus here, which reads it out
+    <div ref={form.summaryRef} className="alert alert--error" role="group" tabIndex={-1} aria-labelledby="error-summary-title" data-testid="error-summary">
       <p id="error-summary-title" className="alert__title" lang={refusal?.lang}>
         {refusal ? refusal.message : t('apply.errorSummary', { count: items.length })}
       </p>
