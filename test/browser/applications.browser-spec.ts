@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { errorSpec } from '../../src/core/errors/domain-error';
 import { createTestApp, type TestApp } from '../support/app';
-import { openBrowser, type BrowserSession } from '../support/browser';
+import { openBrowser, until, type BrowserSession } from '../support/browser';
 import { auth, secretariatToken } from '../factories/identity';
 
 jest.setTimeout(180_000);
@@ -11,18 +11,6 @@ const uniq = () => randomBytes(3).toString('hex');
 const activeTestId = "document.activeElement?.getAttribute('data-testid') ?? null";
 const activeId = "document.activeElement?.id ?? null";
 const overflow = 'document.documentElement.scrollWidth - document.documentElement.clientWidth';
-
-/**
- * Waits until an expression is true in the page. Not page.waitForFunction: when it has to poll, it
- * evaluates the string inside the page, which the app's CSP (script-src 'self') refuses.
- */
-async function until(page: Page, expression: string, timeout = 10_000) {
-  const end = Date.now() + timeout;
-  while (!(await page.evaluate<boolean>(expression))) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${expression}`);
-    await page.waitForTimeout(50);
-  }
-}
 
 /** A field by its accessible name: its label and the 必須 / 任意 mark beside it. */
 const field = (page: Page, label: string, optional = false) => page.getByLabel(`${label} ${optional ? '任意' : '必須'}`, { exact: true });
