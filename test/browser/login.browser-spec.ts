@@ -2,7 +2,7 @@ import type { Response } from 'playwright-core';
 import '../../src/core/auth/auth-errors';
 import { errorSpec } from '../../src/core/errors/domain-error';
 import { BOOTSTRAP_LOGIN, BOOTSTRAP_PASSWORD, createTestApp, type TestApp } from '../support/app';
-import { openBrowser, type BrowserSession } from '../support/browser';
+import { openBrowser, until, type BrowserSession } from '../support/browser';
 import { approvedHolder, secretariatToken } from '../factories/identity';
 
 jest.setTimeout(120_000);
@@ -83,7 +83,7 @@ describe('login screen in Chromium', () => {
 
     // English: labels, the lang attribute and the title follow; the choice is kept
     await page.getByRole('button', { name: 'English' }).click();
-    await page.waitForFunction(`${htmlLang} === "en"`);
+    await until(page, `${htmlLang} === "en"`);
     expect(await page.title()).toBe('ASSET registry');
     expect(await page.locator('header').innerText()).toContain('ASSET registry');
     expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Home');
@@ -109,7 +109,7 @@ describe('login screen in Chromium', () => {
     await b.screenshot('login-en-wrong-password');
 
     await page.getByRole('button', { name: '日本語' }).click();
-    await page.waitForFunction(`${htmlLang} === "ja"`);
+    await until(page, `${htmlLang} === "ja"`);
     expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('ログイン');
   });
 

@@ -72,3 +72,15 @@ export async function openBrowser(t: TestApp, suite: string): Promise<BrowserSes
     },
   };
 }
+
+/**
+ * Waits until an expression is true in the page. Not page.waitForFunction: when it has to poll, it
+ * evaluates the string inside the page, which the app's CSP (script-src 'self') refuses.
+ */
+export async function until(page: Page, expression: string, timeout = 10_000) {
+  const end = Date.now() + timeout;
+  while (!(await page.evaluate<boolean>(expression))) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${expression}`);
+    await page.waitForTimeout(50);
+  }
+}

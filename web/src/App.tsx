@@ -1,6 +1,8 @@
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { AuthProvider, useAuth } from './auth/AuthContext';
 import { Layout } from './components/Layout';
+import { RegistrationPage } from './features/applications/RegistrationPage';
+import { TradingParticipantPage } from './features/applications/TradingParticipantPage';
 import { HomePage } from './features/home/HomePage';
 import { LoginPage } from './features/login/LoginPage';
 import { NotFoundPage } from './features/NotFoundPage';
@@ -18,6 +20,8 @@ export function App() {
           <Routes>
             <Route path="/" element={<RequireLogin><HomePage /></RequireLogin>} />
             <Route path="/login" element={<LoginPage />} />
+            <Route path="/apply/registration" element={<RegistrationPage />} />
+            <Route path="/apply/trading-participant" element={<TradingParticipantPage />} />
             <Route path="*" element={<NotFoundPage />} />
           </Routes>
         </Layout>

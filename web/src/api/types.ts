@@ -4,3 +4,5 @@ import type { components } from './schema';
 export type LoginResponse = components['schemas']['LoginResponse'];
 export type MeResponse = components['schemas']['MeResponse'];
 export type Role = MeResponse['role'];
+export type RegistrationApplication = components['schemas']['RegistrationApplicationDto'];
+export type TradingParticipantApplication = components['schemas']['TradingParticipantApplicationDto'];

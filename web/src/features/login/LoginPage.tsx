@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Navigate, useNavigate } from 'react-router';
+import { Link, Navigate, useNavigate } from 'react-router';
 import { ApiError, NetworkError } from '../../api/client';
 import { useAuth } from '../../auth/AuthContext';
 import { currentLanguage } from '../../i18n';
@@ -118,6 +118,20 @@ export function LoginPage() {
           {submitting ? t('login.submitting') : t('login.submit')}
         </button>
       </form>
+      <section className="login__apply" aria-labelledby="login-apply-title">
+        <h2 id="login-apply-title" className="section-title">
+          {t('login.applyTitle')}
+        </h2>
+        <p>{t('login.applyLead')}</p>
+        <ul className="link-list">
+          <li>
+            <Link to="/apply/registration">{t('nav.registration')}</Link>
+          </li>
+          <li>
+            <Link to="/apply/trading-participant">{t('nav.tradingParticipant')}</Link>
+          </li>
+        </ul>
+      </section>
     </section>
   );
 }
