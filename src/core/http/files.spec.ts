@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import { contentDisposition, sendDownload } from './files';
+import { contentDisposition, cutFileName, sendDownload } from './files';
 
 /** The name a client takes from filename* (RFC 5987), and the ASCII fallback. */
 const parts = (header: string) => {
@@ -31,6 +31,16 @@ describe('contentDisposition', () => {
     expect(Array.from(long.name)).toHaveLength(255);
     expect(long.name).toBe('😀'.repeat(255));
     expect(parts(contentDisposition('\u202E\u200B')).name).toBe('download');
+  });
+
+  it('cuts a long name keeping its extension (was cut blindly and lost it)', () => {
+    const cut = cutFileName(`${'報'.repeat(10_000)}.pdf`);
+    expect(Array.from(cut)).toHaveLength(255);
+    expect(cut.endsWith('報.pdf')).toBe(true);
+    expect(cutFileName('short.pdf')).toBe('short.pdf');
+    expect(cutFileName(`${'a'.repeat(300)}`)).toBe('a'.repeat(255));
+    expect(cutFileName(`a.${'x'.repeat(300)}`)).toBe(`a.${'x'.repeat(253)}`); // no real extension: cut plainly
+    expect(parts(contentDisposition(`${'😀'.repeat(300)}.xlsx`)).name).toBe(`${'😀'.repeat(250)}.xlsx`);
   });
 
   it('sendDownload tells the browser not to sniff another type', () => {

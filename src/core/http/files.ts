@@ -26,7 +26,21 @@ export function downloadFileName(fileName: string): string {
     .replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/gu, '')
     .replace(/[\\/]/g, '_')
     .trim();
-  return Array.from(cleaned).slice(0, 255).join('') || 'download';
+  return cutFileName(cleaned) || 'download';
+}
+
+/**
+ * A file name cut to `max` code points (never inside a surrogate pair), keeping its extension: a
+ * 10,000-character `….pdf` stays a `.pdf` (cut blindly it lost the extension and was refused as
+ * FILE_TYPE_MISMATCH).
+ */
+export function cutFileName(name: string, max = 255): string {
+  const chars = Array.from(name);
+  if (chars.length <= max) return name;
+  const dot = name.lastIndexOf('.');
+  const ext = dot > 0 ? Array.from(name.slice(dot)) : [];
+  if (ext.length === 0 || ext.length > 16) return chars.slice(0, max).join('');
+  return chars.slice(0, max - ext.length).join('') + ext.join('');
 }
 
 /** Sends a file as a download (the file name sanitised for the header, see contentDisposition). */

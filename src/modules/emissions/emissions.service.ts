@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Actor } from '../../core/auth/roles';
 import { DomainError } from '../../core/errors/domain-error';
-import { downloadFileName, XLSX_MEDIA_TYPE } from '../../core/http/files';
+import { cutFileName, downloadFileName, XLSX_MEDIA_TYPE } from '../../core/http/files';
 import { requestContext } from '../../core/logging/request-context';
 import { DirectoryService } from '../identity/directory.service';
 import { ModuleRef } from '@nestjs/core';
@@ -268,7 +268,7 @@ export class EmissionsService {
   }
 
   private async store(m: EntityManager, report: Report, kind: ReportFileKind, file: UploadedFile, actor: Actor, comment: string | null, media: string) {
-    const name = (file.originalname || 'file').replace(/[\\/\0]/g, '_').slice(0, 255);
+    const name = cutFileName((file.originalname || 'file').replace(/[\\/\0]/g, '_'));
     const values = {
       reportId: report.id,
       kind,
