@@ -10,3 +10,13 @@ export function domainRefusal(f: () => void): { code: string; details: Record<st
   }
   return undefined;
 }
+
+/** The error `p` rejects with (a DomainError for a refusal); fails the test when `p` resolves. */
+export async function rejection(p: Promise<unknown>): Promise<DomainError> {
+  try {
+    await p;
+  } catch (error) {
+    return error as DomainError;
+  }
+  throw new Error('expected a refusal');
+}

@@ -6,17 +6,9 @@ import { WorkerPool } from '../workers/worker-pool';
 import { buildAuditWorkbook } from '../../modules/audit/tasks';
 import type { FileWorkers } from '../workers/workers.module';
 import { runExport } from './export';
+import { rejection as refusal } from '../../../test/support/errors';
 
 const refusing = (error: unknown) => ({ run: () => Promise.reject(error) }) as unknown as FileWorkers;
-
-async function refusal(p: Promise<unknown>) {
-  try {
-    await p;
-  } catch (error) {
-    return error as DomainError;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('runExport', () => {
   it('returns the bytes as a Buffer over the same memory', async () => {

@@ -3,17 +3,9 @@ import { join } from 'node:path';
 import { DomainError } from '../errors/domain-error';
 import { WORKER_NICENESS } from './worker-entry';
 import { WorkerPool } from './worker-pool';
+import { rejection as refusal } from '../../../test/support/errors';
 
 const ENTRY = join(__dirname, '../../../test/fixtures/pool-worker');
-
-async function refusal(p: Promise<unknown>) {
-  try {
-    await p;
-  } catch (error) {
-    return error as DomainError;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('WorkerPool', () => {
   let pool: WorkerPool;
